@@ -1,0 +1,39 @@
+// How the built-in reference server behaves: accounts, policies, limits and fault switches.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/sasl/mechanism.h"
+
+namespace sah::server {
+
+struct Limits {
+  std::size_t max_command_line = 512;    // RFC 5321 §4.5.3.1.4: 512 octets incl. CRLF
+  std::size_t max_auth_line = 12288;     // RFC 4954 §4: AUTH lines and responses up to 12288 octets
+  std::size_t max_text_line = 1000;      // RFC 5321 §4.5.3.1.6 (DATA)
+  std::size_t max_message = 10 * 1024 * 1024;
+  unsigned max_auth_failures = 3;        // then 421 and close (SEC-04 practice)
+  unsigned max_bad_commands = 20;        // then 421 and close
+  std::chrono::seconds idle_timeout{300};  // RFC 5321 §4.5.3.2.7 (5 minutes)
+};
+
+struct Config {
+  std::string hostname = "harness.localhost";
+  std::vector<sasl::Account> accounts;
+  // Mechanisms offered, in advertisement order; empty: every mechanism of the registry
+  // whose server side can work in the current state (EXTERNAL only with a client identity).
+  std::vector<std::string> mechanisms;
+  bool tls_available = false;              // STARTTLS is advertised (a TLS context exists)
+  bool implicit_tls = false;               // the connection is TLS from the first byte (465)
+  bool require_tls_for_plaintext = false;  // 538 5.7.11 for PLAIN/LOGIN in cleartext (RFC 4954 §4)
+  bool require_auth_for_mail = false;      // 530 5.7.0 for MAIL before AUTH (RFC 4954 §6)
+  bool offer_plaintext_in_clear = true;    // advertise PLAIN/LOGIN before TLS
+  Limits limits;
+  std::set<std::string> faults;            // names from faults.h; empty: a correct server
+};
+
+}  // namespace sah::server

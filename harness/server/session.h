@@ -1,0 +1,59 @@
+// The built-in reference server's SMTP session: a pure state machine (after nghttp2's
+// mem_recv / mem_send). Bytes from the client go in, bytes for the client come out, and
+// the I/O around it (Asio acceptor, in-memory transport, fuzzer) acts on the Action.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/base/bytes.h"
+#include "harness/base/random.h"
+#include "harness/sasl/mechanism.h"
+#include "harness/server/config.h"
+
+namespace sah::server {
+
+// What the I/O layer must do after flushing the output it has taken.
+enum class Action {
+  none,       // keep reading
+  start_tls,  // run the server-side TLS handshake, then call tls_established()
+  close,      // close the connection (after QUIT's 221, a 421, or a limit)
+  crash,      // a fault switch asks the process to die now (the acceptor calls std::abort)
+  hang,       // a fault switch asks to stop answering on this connection, forever
+};
+
+class Session {
+ public:
+  // `config` and `random` must outlive the session.
+  Session(const Config& config, Random& random);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // The greeting; call once when the connection opens (after the TLS handshake for
+  // implicit TLS, having called tls_established first).
+  void start();
+  // Bytes from the client. Anything may arrive in any chunking; output accumulates.
+  void receive(BytesView in);
+  // Bytes to send to the client (taken: the buffer is emptied).
+  Bytes take_output();
+  // The pending action; reading it clears it only for start_tls (which happens once).
+  Action action() const;
+  // The TLS handshake finished: RFC 3207 §4.2 state reset, binding for SCRAM-PLUS.
+  // `client_identity` is the verified client certificate's identity for EXTERNAL, if any.
+  void tls_established(sasl::ChannelBinding tls_server_end_point, sasl::ChannelBinding tls_exporter,
+                       std::string client_identity = {});
+  // The idle timer ran out: queue "421 4.4.2 … timeout" and close.
+  void idle_timeout();
+
+  // Observers, for tests and the acceptor.
+  bool tls_active() const;
+  bool authenticated() const;
+  std::string authorized_identity() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sah::server

@@ -1,0 +1,50 @@
+// Splits a byte stream into CRLF-terminated lines, incrementally and within a bound.
+// Shared by the reply parser (client side) and the built-in server's command reader.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "harness/base/bytes.h"
+
+namespace sah::smtp {
+
+struct Line {
+  Bytes text;             // without the terminator
+  bool bare_lf = false;   // ended by LF without CR (only when LineReader allows it)
+  bool too_long = false;  // longer than the limit: `text` holds the first max_line octets,
+                          // the rest up to the terminator was discarded
+  std::size_t offset = 0; // stream offset of the first octet of the line
+};
+
+class LineReader {
+ public:
+  struct Options {
+    std::size_t max_line = 1000;  // octets without CRLF (RFC 5321 §4.5.3.1.6: 1000 with CRLF)
+    bool accept_bare_lf = false;  // when false, a bare LF is line data, not a terminator
+  };
+  LineReader() = default;
+  explicit LineReader(Options o) : opts_(o) {}
+
+  // Appends bytes; returns how many were consumed (always all of them: octets beyond the
+  // limit of an over-long line are discarded and counted, so memory stays bounded).
+  std::size_t feed(BytesView in);
+  // The next complete line, if any.
+  std::optional<Line> next();
+  // Octets held for an incomplete line (bounded by max_line + 1).
+  std::size_t pending() const;
+  std::size_t offset() const { return consumed_; }
+
+ private:
+  // Implementation state; free to change (line_reader.cc owns it).
+  Options opts_{};
+  Bytes partial_;                 // the incomplete line so far (at most max_line + 1 octets)
+  std::deque<Line> ready_;        // complete lines not yet taken
+  std::size_t consumed_ = 0;      // total octets fed
+  std::size_t line_start_ = 0;    // stream offset of partial_'s first octet
+  std::size_t overflow_ = 0;      // octets discarded from the current over-long line
+};
+
+}  // namespace sah::smtp
