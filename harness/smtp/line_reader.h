@@ -36,11 +36,21 @@ class LineReader {
   // Octets held for an incomplete line (bounded by max_line + 1).
   std::size_t pending() const;
   std::size_t offset() const { return consumed_; }
+  // True when the incomplete line has already grown past max_line (its tail is being
+  // discarded). Lets a caller report an over-long line before its terminator arrives.
+  bool truncating() const { return overflow_ > 0; }
+  // Stream offset of the first octet of the incomplete line (== offset() when there is none).
+  std::size_t line_start() const { return line_start_; }
 
  private:
+  void append_data(BytesView data);
+  void finish_line(bool bare_lf, std::size_t terminator_end);
+
   // Implementation state; free to change (line_reader.cc owns it).
   Options opts_{};
-  Bytes partial_;                 // the incomplete line so far (at most max_line + 1 octets)
+  Bytes partial_;                 // data octets of the incomplete line (at most max_line)
+  bool pending_cr_ = false;       // a CR was the last octet seen: terminator or data, the
+                                  // next octet decides (so pending() <= max_line + 1)
   std::deque<Line> ready_;        // complete lines not yet taken
   std::size_t consumed_ = 0;      // total octets fed
   std::size_t line_start_ = 0;    // stream offset of partial_'s first octet

@@ -1,0 +1,168 @@
+#include "harness/smtp/reply_parser.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace sah::smtp {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// RFC 5321 §4.5.3.1.5: "The maximum total length of a reply line including the reply code and
+// the <CRLF> is 512 octets."
+constexpr std::size_t kRfcMaxReplyLine = 512;
+
+LineReader::Options reader_options(const ReplyParserOptions& o) {
+  LineReader::Options r;
+  r.max_line = o.limits.max_line;
+  r.accept_bare_lf = true;  // the parser decides: error or Leniency::bare_lf
+  return r;
+}
+
+// RPL-03/04: what the text of a line contains besides HT, SP and printable US-ASCII.
+void scan_text(std::string_view text, LeniencySet& out) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      out.add(Leniency::eight_bit_text);
+    } else if (c == '\r') {
+      out.add(Leniency::bare_cr_in_text);
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out.add(Leniency::control_in_text);
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(ReplyError e) {
+  switch (e) {
+    case ReplyError::bad_code: return "bad_code";
+    case ReplyError::code_out_of_range: return "code_out_of_range";
+    case ReplyError::missing_separator: return "missing_separator";
+    case ReplyError::code_mismatch: return "code_mismatch";
+    case ReplyError::bare_lf: return "bare_lf";
+    case ReplyError::line_too_long: return "line_too_long";
+    case ReplyError::too_many_lines: return "too_many_lines";
+    case ReplyError::reply_too_large: return "reply_too_large";
+    case ReplyError::too_many_pending: return "too_many_pending";
+  }
+  return "unknown";
+}
+
+ReplyParser::ReplyParser(ReplyParserOptions o) : opts_(o), reader_(reader_options(o)) {}
+
+void ReplyParser::reset() {
+  reader_ = LineReader(reader_options(opts_));
+  current_ = Reply{};
+  done_.clear();
+  failure_.reset();
+  fed_ = 0;
+}
+
+void ReplyParser::fail(ReplyError kind, std::size_t offset) {
+  if (failure_) return;
+  failure_ = ReplyFailure{kind, offset};
+  // Nothing after the error will be parsed: drop the partial reply and line now.
+  current_ = Reply{};
+  reader_ = LineReader(reader_options(opts_));
+}
+
+bool ReplyParser::feed(BytesView in) {
+  fed_ += in.size();
+  if (failure_) return false;
+  reader_.feed(in);
+  while (!failure_) {
+    std::optional<Line> line = reader_.next();
+    if (!line) break;
+    process(*line);
+  }
+  // An over-long line is reported as soon as it passes the limit, not when (if ever) its
+  // terminator arrives; the offset is the same either way, so chunking does not matter.
+  if (!failure_ && reader_.truncating()) {
+    fail(ReplyError::line_too_long, reader_.line_start() + opts_.limits.max_line);
+  }
+  return !failure_;
+}
+
+void ReplyParser::process(const Line& line) {
+  const ReplyLimits& lim = opts_.limits;
+  const std::size_t start = line.offset;
+  const std::string_view text = line.text;
+
+  // The checks run in a fixed order so that an early report (line_too_long while the line is
+  // still arriving) and a late one agree.
+  if (line.too_long) return fail(ReplyError::line_too_long, start + lim.max_line);
+  if (line.bare_lf && !opts_.accept_bare_lf) {
+    return fail(ReplyError::bare_lf, start + text.size());
+  }
+  const std::size_t wire = text.size() + (line.bare_lf ? 1 : 2);
+  const bool first_line = current_.lines.empty();
+  if (current_.lines.size() >= lim.max_lines) return fail(ReplyError::too_many_lines, start);
+  const std::size_t reply_start = first_line ? start : current_.offset;
+  const std::size_t reply_size = first_line ? 0 : current_.wire_size;
+  if (wire > lim.max_reply_bytes - std::min(reply_size, lim.max_reply_bytes)) {
+    return fail(ReplyError::reply_too_large, reply_start + lim.max_reply_bytes);
+  }
+
+  // Reply-code = three digits, the first 1-5 (RFC 5321 §4.2: 2-5, plus 1xx which no SMTP
+  // extension uses but the judge should see, not the parser refuse).
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (i >= text.size()) return fail(ReplyError::bad_code, start + text.size());
+    if (!is_digit(text[i])) return fail(ReplyError::bad_code, start + i);
+  }
+  if (text[0] < '1' || text[0] > '5') return fail(ReplyError::code_out_of_range, start);
+  const int code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
+
+  // Separator: "-" continues, SP ends; a bare code ends too (RFC 5321 §4.2: clients must
+  // accept a final line without the SP), recorded as a leniency.
+  bool final_line = true;
+  bool code_only = false;
+  if (text.size() == 3) {
+    code_only = true;
+  } else if (text[3] == '-') {
+    final_line = false;
+  } else if (text[3] != ' ') {
+    return fail(ReplyError::missing_separator, start + 3);
+  }
+  if (!first_line && code != current_.code) return fail(ReplyError::code_mismatch, start);
+
+  if (first_line) {
+    current_.code = code;
+    current_.offset = start;
+  }
+  if (code_only) current_.leniency.add(Leniency::code_only_line);
+  if (line.bare_lf) current_.leniency.add(Leniency::bare_lf);
+  if (wire > kRfcMaxReplyLine) current_.leniency.add(Leniency::line_over_512);
+  const std::string_view body = code_only ? std::string_view{} : text.substr(4);
+  scan_text(body, current_.leniency);
+  current_.wire_size += wire;
+  current_.longest_line = std::max(current_.longest_line, wire);
+  current_.lines.emplace_back(body);
+  if (final_line) finish_reply();
+}
+
+void ReplyParser::finish_reply() {
+  if (done_.size() >= opts_.limits.max_pending) {
+    return fail(ReplyError::too_many_pending, current_.offset);
+  }
+  EnhancedPrefix prefix = parse_enhanced_prefix(current_.lines.front());
+  current_.enhanced = prefix.status;
+  current_.enhanced_failure = prefix.failure;
+  done_.push_back(std::move(current_));
+  current_ = Reply{};
+}
+
+std::optional<Reply> ReplyParser::next() {
+  if (done_.empty()) return std::nullopt;
+  Reply r = std::move(done_.front());
+  done_.pop_front();
+  return r;
+}
+
+std::size_t ReplyParser::pending_bytes() const {
+  return failure_ ? 0 : current_.wire_size + reader_.pending();
+}
+
+}  // namespace sah::smtp
