@@ -65,6 +65,7 @@ struct ClientOptions {
   std::string token;          // OAuth 2.0 bearer token (XOAUTH2, OAUTHBEARER)
   std::string host = "localhost";  // server host (DIGEST-MD5 digest-uri, OAUTHBEARER host=)
   std::string service = "smtp";    // DIGEST-MD5 digest-uri service
+  std::string workstation;         // NTLM Workstation field (MS-NLMP §2.2.1.3); empty: none
   unsigned port = 0;               // OAUTHBEARER port=, when non-zero
   ChannelBinding channel_binding;  // filled by the transport under TLS
   bool server_supports_plus = false;  // "y" gs2 flag logic for SCRAM without -PLUS
@@ -92,6 +93,13 @@ struct ServerOptions {
   bool external_identity_present = false;  // EXTERNAL: a client certificate identity exists
   std::string external_identity;
   unsigned scram_iterations = 4096;
+  // SCRAM salt (RFC 5802 §5.1). Empty: a stable salt per user name derived from the realm and
+  // the name, the same path for unknown users (SCR-15); set: this salt for every user (tests
+  // reproducing the RFC 5802 / RFC 7677 exchanges byte for byte).
+  Bytes scram_salt;
+  // NTLM MsvAvNbDomainName (MS-NLMP §2.2.2.1); empty: `realm`. TargetName is `realm` and
+  // MsvAvNbComputerName is `host`.
+  std::string ntlm_domain;
   Random* random = nullptr;            // server nonces and challenges; must be set
 };
 

@@ -14,12 +14,11 @@ const MechanismInfo& xoauth2_mechanism();      // xoauth2.cc      Google / Micro
 const MechanismInfo& oauthbearer_mechanism();  // oauthbearer.cc  RFC 7628
 const MechanismInfo& anonymous_mechanism();    // anonymous.cc    RFC 4505
 const MechanismInfo& external_mechanism();     // external.cc     RFC 4422 Appendix A
-// SCRAM (RFC 5802, RFC 7677, RFC 9266) and NTLM (MS-NLMP) declare theirs here when their
-// files exist:
-// const MechanismInfo& scram_sha1_mechanism();
-// const MechanismInfo& scram_sha1_plus_mechanism();
-// const MechanismInfo& scram_sha256_mechanism();
-// const MechanismInfo& scram_sha256_plus_mechanism();
-// const MechanismInfo& ntlm_mechanism();
+// SCRAM (RFC 5802, RFC 7677, RFC 9266) and NTLM (MS-NLMP):
+const MechanismInfo& scram_sha1_mechanism();         // scram.cc        RFC 5802
+const MechanismInfo& scram_sha1_plus_mechanism();    // scram.cc        RFC 5802 §6
+const MechanismInfo& scram_sha256_mechanism();       // scram.cc        RFC 7677
+const MechanismInfo& scram_sha256_plus_mechanism();  // scram.cc        RFC 7677, RFC 9266
+const MechanismInfo& ntlm_mechanism();               // ntlm.cc         MS-NLMP, MS-SMTPNTLM
 
 }  // namespace sah::sasl
