@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "harness/base/bytes.h"
 #include "harness/sasl/mechanism.h"
@@ -25,16 +26,23 @@ struct Event {
   static Event closed() { return {Kind::closed, {}, {}}; }
   static Event timeout() { return {Kind::timeout, {}, {}}; }
   static Event error(std::string w) { return {Kind::error, {}, std::move(w)}; }
+  // What send() and start_tls() return when they succeed: kind data with no bytes.
+  static Event ok() { return {Kind::data, {}, {}}; }
+  bool is_ok() const { return kind == Kind::data; }
 };
+
+std::string_view to_string(Event::Kind k);
 
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Sends all of `data`; an error or a peer that stopped reading becomes an Event.
+  // Sends all of `data` and returns Event::ok(); an error, a closed peer or a peer that
+  // stopped reading (deadline) becomes the matching Event.
   virtual Event send(BytesView data, std::chrono::milliseconds deadline) = 0;
   // Waits up to `deadline` for at least one byte; returns at most `max_bytes`.
   virtual Event receive(std::chrono::milliseconds deadline, std::size_t max_bytes) = 0;
-  // Client-side TLS handshake on the open connection (after "220" to STARTTLS).
+  // Client-side TLS handshake on the open connection (after "220" to STARTTLS); Event::ok()
+  // when it succeeded. A failed handshake leaves the connection unusable.
   virtual Event start_tls(std::chrono::milliseconds deadline) = 0;
   virtual bool is_tls() const = 0;
   // Channel binding of the current TLS connection ("tls-server-end-point" or "tls-exporter").
