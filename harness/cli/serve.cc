@@ -35,6 +35,7 @@ struct ServeOptions {
   bool list_faults = false;
   bool require_tls_for_plaintext = false;
   bool require_auth = false;
+  bool allow_ntlmv1 = false;
   std::string mechanisms;  // comma separated
   std::string hostname = "harness.localhost";
   unsigned threads = 0;
@@ -128,6 +129,7 @@ int run_serve(const ServeOptions& o) {
   config.implicit_tls = o.implicit_tls;
   config.require_tls_for_plaintext = o.require_tls_for_plaintext;
   config.require_auth_for_mail = o.require_auth;
+  config.ntlm_accept_v1 = o.allow_ntlmv1;
   config.limits.idle_timeout = std::chrono::seconds(o.idle_timeout);
 
   // Accounts: --user/--password pairs in order, then --account USER:PASSWORD, then tokens.
@@ -204,6 +206,8 @@ int run_serve(const ServeOptions& o) {
   std::fprintf(stderr, "smtp-auth-harness serve: %s, %s certificate, %zu account(s), %zu fault(s) on\n",
                o.implicit_tls ? "implicit TLS" : "STARTTLS offered", tls.value()->generated() ? "self-signed" : "given",
                n_accounts, n_faults);
+  if (o.allow_ntlmv1)
+    std::fprintf(stderr, "smtp-auth-harness serve: NTLMv1 responses accepted (--allow-ntlmv1; legacy, NTLM-14)\n");
   if (!o.ready_file.empty()) {
     std::string err = write_ready_file(o.ready_file, *port);
     if (!err.empty()) {
@@ -242,6 +246,9 @@ Command add_serve(CLI::App& root) {
   app->add_flag("--require-tls-for-plaintext", opts->require_tls_for_plaintext,
                 "refuse PLAIN/LOGIN in cleartext with 538 5.7.11");
   app->add_flag("--require-auth", opts->require_auth, "refuse MAIL before AUTH with 530 5.7.0");
+  app->add_flag("--allow-ntlmv1", opts->allow_ntlmv1,
+                "legacy: NTLM also accepts NTLMv1 responses (crackable; refused by default, NTLM-14), "
+                "for v1-only clients such as swaks and gsasl");
   app->add_option("--mechanisms", opts->mechanisms, "mechanisms to offer, comma separated (default: all)");
   app->add_option("--hostname", opts->hostname, "host name in the greeting and the self-signed certificate");
   app->add_option("--threads", opts->threads, "I/O threads (default: hardware threads)");

@@ -100,6 +100,12 @@ struct ServerOptions {
   // NTLM MsvAvNbDomainName (MS-NLMP §2.2.2.1); empty: `realm`. TargetName is `realm` and
   // MsvAvNbComputerName is `host`.
   std::string ntlm_domain;
+  // Legacy switch, off by default: also accept NTLMv1 responses (24-octet NtChallengeResponse,
+  // plain or NTLM2 session response; MS-NLMP §3.3.1). They are crackable offline, so a correct
+  // server refuses them (catalogue NTLM-14, a PRACTICE-level failure when accepted); this
+  // exists so that v1-only clients (Perl Authen::NTLM in swaks, libntlm in gsasl) can be used
+  // for interoperability tests. LM-only responses stay refused either way.
+  bool ntlm_accept_v1 = false;
   Random* random = nullptr;            // server nonces and challenges; must be set
 };
 

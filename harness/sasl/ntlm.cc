@@ -1,5 +1,7 @@
 // NTLM over SASL-style steps (MS-NLMP; MS-SMTPNTLM for SMTP): NEGOTIATE, CHALLENGE,
-// AUTHENTICATE, NTLMv2 only on both sides (NTLM-14: v1 and LM responses are refused).
+// AUTHENTICATE, NTLMv2 only on both sides (NTLM-14: v1 and LM responses are refused). The
+// server side has one explicit legacy switch, ServerOptions::ntlm_accept_v1 (default off), that
+// also verifies NTLMv1 responses, for interoperability tests with v1-only clients.
 //
 // Initial step: the client's initial_response() is the NEGOTIATE_MESSAGE, so
 //   C: AUTH NTLM <b64 NEGOTIATE>      S: 334 <b64 CHALLENGE>    (MS-SMTPNTLM §3.1.5.1, NTLM-02)
@@ -283,8 +285,11 @@ class NtlmServer final : public ServerMechanism {
     if ((a->flags & kUnicode) == 0) return finish(Step::fail(Why::unsupported, "NTLM AUTHENTICATE is not Unicode"));
     // Anonymous (MS-NLMP §3.3.2): never an authenticated submission session (NTLM-11).
     if (a->user.empty() || a->nt_response.empty()) return detail::credentials_rejected();
-    // NTLMv1 / LM responses (24 octets) are refused (NTLM-14).
-    if (a->nt_response.size() == kNtlmv1Size) return detail::credentials_rejected();
+    // NTLMv1 responses (24 octets) are refused (NTLM-14) unless the legacy switch is on.
+    if (a->nt_response.size() == kNtlmv1Size) {
+      if (!o_.ntlm_accept_v1) return detail::credentials_rejected();
+      return authenticate_v1(*a);
+    }
     // NTProofStr (16) then temp: a 28-octet header, AV pairs, 4 reserved octets (NTLM-10).
     if (a->nt_response.size() < kNtProofSize + kTempHeader + 4) {
       return finish(Step::fail(Why::malformed, "NTLMv2 response shorter than NTProofStr and temp"));
@@ -327,6 +332,32 @@ class NtlmServer final : public ServerMechanism {
       const Bytes want = crypto::hmac(crypto::Digest::md5, exported, negotiate_ + challenge_ + zeroed);
       ok = crypto::equal_secret(want, with_mic.mic);  // NTLM-12
     }
+    if (!ok) return detail::credentials_rejected();
+    identity_ = *user;
+    return Step::done();
+  }
+
+  // NTLMv1 (MS-NLMP §3.3.1), only with ServerOptions::ntlm_accept_v1. The AUTHENTICATE's
+  // NegotiateFlags say which form the client computed (MS-NLMP §3.2.5.1.2):
+  //   without EXTENDED_SESSIONSECURITY: Nt = DESL(NTOWFv1, ServerChallenge);
+  //   with it (NTLM2 session response): Nt = DESL(NTOWFv1, MD5(ServerChallenge ‖ ClientChallenge)[0..8]),
+  //   the client challenge being the first 8 octets of the 24-octet LmChallengeResponse.
+  // Only the NT response is verified: an LM response is never taken as proof. No MIC exists in
+  // v1 (no AV pairs). Unknown users go through the same computation against a dummy (SEC-02).
+  Step authenticate_v1(const Authenticate& a) {
+    const auto user = utf8_of_utf16le(a.user);
+    const auto domain = utf8_of_utf16le(a.domain);
+    if (!user || !domain) return finish(Step::fail(Why::malformed, "NTLM names are not UTF-16"));
+    const bool session_security = (a.flags & kExtendedSessionSecurity) != 0;
+    if (session_security && a.lm_response.size() != kNtlmv1Size) {
+      return finish(Step::fail(Why::malformed, "NTLM2 session response without a 24-octet LmChallengeResponse"));
+    }
+    const Account* account = detail::find_account(o_, *user);
+    const Bytes key = ntowf_v1(account ? account->password : std::string("\x01unknown"));
+    const Bytes want = session_security
+                           ? ntlm2_session_response(key, server_challenge_, BytesView(a.lm_response).substr(0, 8))
+                           : ntlmv1_response(key, server_challenge_);
+    const bool ok = crypto::equal_secret(want, a.nt_response) && account != nullptr;
     if (!ok) return detail::credentials_rejected();
     identity_ = *user;
     return Step::done();

@@ -372,4 +372,20 @@ Bytes session_base_key(BytesView ntowfv2, BytesView nt_proof) {
   return crypto::hmac(crypto::Digest::md5, ntowfv2, nt_proof);
 }
 
+Bytes desl(BytesView key16, BytesView data8) {
+  if (key16.size() != 16 || data8.size() != 8) return {};
+  const Bytes k = Bytes(key16) + Bytes(5, '\0');
+  return crypto::des_ecb_encrypt(BytesView(k).substr(0, 7), data8) +
+         crypto::des_ecb_encrypt(BytesView(k).substr(7, 7), data8) +
+         crypto::des_ecb_encrypt(BytesView(k).substr(14, 7), data8);
+}
+
+Bytes ntlmv1_response(BytesView ntowfv1, BytesView server_challenge) { return desl(ntowfv1, server_challenge); }
+
+Bytes ntlm2_session_response(BytesView ntowfv1, BytesView server_challenge, BytesView client_challenge) {
+  if (server_challenge.size() != 8 || client_challenge.size() != 8) return {};
+  const Bytes digest = crypto::hash(crypto::Digest::md5, Bytes(server_challenge) + Bytes(client_challenge));
+  return desl(ntowfv1, BytesView(digest).substr(0, 8));
+}
+
 }  // namespace sah::sasl::ntlm

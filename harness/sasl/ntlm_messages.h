@@ -138,6 +138,18 @@ Bytes nt_proof_str(BytesView ntowfv2, BytesView server_challenge, BytesView temp
 Bytes lmv2_response(BytesView ntowfv2, BytesView server_challenge, BytesView client_challenge);
 Bytes session_base_key(BytesView ntowfv2, BytesView nt_proof);
 
+// MS-NLMP §3.3.1 (NTLMv1), for the server's explicit legacy switch only
+// (ServerOptions::ntlm_accept_v1); this project's client never sends these.
+// DESL(K, D) (MS-NLMP §6): K (16 octets) padded with 5 zero octets to 21, split into three
+// 7-octet DES keys, each encrypting the 8-octet D; 24 octets out (empty on wrong sizes).
+Bytes desl(BytesView key16, BytesView data8);
+// NtChallengeResponse without extended session security: DESL(NTOWFv1, ServerChallenge).
+Bytes ntlmv1_response(BytesView ntowfv1, BytesView server_challenge);
+// With NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY (the "NTLM2 session response"):
+// DESL(NTOWFv1, MD5(ServerChallenge ‖ ClientChallenge)[0..8]); the client challenge travels as
+// the first 8 octets of LmChallengeResponse, followed by 16 zero octets.
+Bytes ntlm2_session_response(BytesView ntowfv1, BytesView server_challenge, BytesView client_challenge);
+
 std::uint16_t read16(BytesView b, std::size_t at);  // caller has checked at + 2 <= size
 std::uint32_t read32(BytesView b, std::size_t at);  // caller has checked at + 4 <= size
 void put16(Bytes& b, std::size_t at, std::uint16_t v);

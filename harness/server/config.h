@@ -32,6 +32,11 @@ struct Config {
   bool require_tls_for_plaintext = false;  // 538 5.7.11 for PLAIN/LOGIN in cleartext (RFC 4954 §4)
   bool require_auth_for_mail = false;      // 530 5.7.0 for MAIL before AUTH (RFC 4954 §6)
   bool offer_plaintext_in_clear = true;    // advertise PLAIN/LOGIN before TLS
+  // Legacy, off by default: NTLM also accepts NTLMv1 responses (sasl::ServerOptions::
+  // ntlm_accept_v1). Accepting them is a PRACTICE-level failure (NTLM-14); this is for
+  // interoperability with v1-only clients, not a fault switch, and `faults` stays the record
+  // of deliberate misbehaviour.
+  bool ntlm_accept_v1 = false;
   Limits limits;
   std::set<std::string> faults;            // names from faults.h; empty: a correct server
 };

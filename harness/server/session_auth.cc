@@ -129,6 +129,7 @@ void Session::Impl::cmd_auth(std::string_view args) {
                       std::any_of(offered.begin(), offered.end(), [](const auto* m) { return m->needs_channel_binding; });
   o.external_identity_present = !client_identity.empty() || fault("external-without-cert");
   o.external_identity = client_identity.empty() ? std::string("unverified") : client_identity;
+  o.ntlm_accept_v1 = config.ntlm_accept_v1;
   o.random = &random;
   const bool static_nonce = (fault("cram-static-challenge") && info->name == "CRAM-MD5") ||
                             (fault("static-server-nonces") &&

@@ -16,8 +16,13 @@ namespace {
 using testing::Outcome;
 using testing::run_exchange;
 
+// Both sides as under TLS with a -PLUS mechanism advertised (as tests/sasl/scram_test.cc binds
+// them): the SCRAM-*-PLUS forms need channel binding data to run at all, and SCRAM's
+// downgrade-y-flag corruption is only a failure when the server advertises -PLUS (RFC 5802 §6).
+// Mechanisms without channel binding ignore these fields.
 struct World {
   Account tim{"tim", "tanstaaftanstaaf", {"tok-1234567890"}};
+  ChannelBinding binding{"tls-exporter", Bytes(32, '\x5a')};
   SeededRandom server_random{1};
   SeededRandom client_random{2};
 
@@ -28,6 +33,8 @@ struct World {
     so.host = "mail.example.net";
     so.external_identity_present = true;
     so.external_identity = "tim";
+    so.channel_binding = binding;
+    so.advertised_plus = true;
     so.random = &server_random;
     return so;
   }
@@ -38,6 +45,8 @@ struct World {
     co.token = "tok-1234567890";
     co.host = "mail.example.net";
     co.port = 587;
+    co.channel_binding = binding;
+    co.server_supports_plus = true;
     co.random = &client_random;
     return co;
   }

@@ -5,6 +5,22 @@
 //
 // The whole matrix runs with Config::faults empty: it is the evidence that no fault switch
 // changes behaviour when it is off, since clients written by others accept the server as is.
+//
+// Two clients need a documented setting (not a fault) to interoperate at all:
+//  - NTLM: swaks (Perl Authen::NTLM) and gsasl (libntlm) only compute NTLMv1 responses
+//    (24-octet NtChallengeResponse). A correct server refuses those (NTLM-14), so the NTLM rows
+//    run with the legacy switch Config::ntlm_accept_v1 on; without it they could only show a
+//    refusal. NtlmV1RefusedByDefault proves the default server answers swaks' NTLMv1 with 535.
+//  - gsasl SCRAM without -PLUS: gsasl 2.2 hands any TLS channel binding it has (tls-exporter
+//    under TLS 1.3, tls-unique under 1.2) to libgsasl, whose non-PLUS SCRAM client then records
+//    the binding name together with the gs2 flag `y` and its own message printer refuses that
+//    header: gsasl_step fails with GSASL_AUTHENTICATION_ERROR ("Error authenticating user")
+//    right after the empty 334, before sending anything, whatever the TLS version. These rows
+//    pass --no-cb, with which gsasl sends the gs2 header "n,," (no binding support claimed),
+//    which a server advertising -PLUS rightly accepts (RFC 5802 §6 refuses only `y`).
+//  - gsasl SCRAM-*-PLUS: gsasl binds with tls-exporter (RFC 9266) on TLS 1.3 and with
+//    tls-unique on TLS 1.2; tls-unique is not defined for TLS 1.3 and our server does not
+//    implement it (RFC 9266 §1), so these rows pin TLS 1.3 with --priority.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -140,6 +156,9 @@ struct Row {
   Transport transport;
 };
 
+// NTLM clients here are NTLMv1-only: their rows need the server's legacy switch (see the top).
+bool needs_ntlmv1(const Row& row) { return row.mech == "NTLM"; }
+
 // Shown by gtest (and ctest's test list) instead of the row's bytes.
 void PrintTo(const Row& row, std::ostream* os) {
   *os << to_string(row.tool) << ' ' << row.mech << ' ' << to_string(row.transport);
@@ -178,6 +197,17 @@ s.quit()
 sys.exit(0 if code == 235 else 3)
 )PY";
 
+std::vector<std::string> swaks_command(std::uint16_t port, const std::string& mech, Transport transport,
+                                       const std::string& password) {
+  std::vector<std::string> argv = {"swaks",       "--server",     "127.0.0.1", "--port",    std::to_string(port),
+                                   "--auth",      mech,           "--auth-user", kUser,     "--auth-password",
+                                   password,      "--quit-after", "AUTH",      "--timeout", "20",
+                                   "--helo",      "client.example"};
+  if (transport == Transport::starttls) argv.push_back("--tls");
+  if (transport == Transport::implicit) argv.push_back("--tlsc");
+  return argv;
+}
+
 class InteropNoFaults : public ::testing::TestWithParam<Row> {
  protected:
   void SetUp() override {
@@ -213,6 +243,7 @@ class InteropNoFaults : public ::testing::TestWithParam<Row> {
     cfg.hostname = "127.0.0.1";
     cfg.accounts.push_back({kUser, kPassword, {}});
     cfg.implicit_tls = row.transport == Transport::implicit;
+    cfg.ntlm_accept_v1 = needs_ntlmv1(row);
     ASSERT_TRUE(cfg.faults.empty());
     AcceptorOptions options;
     options.threads = 2;
@@ -252,15 +283,8 @@ class InteropNoFaults : public ::testing::TestWithParam<Row> {
     const Row& row = GetParam();
     const std::string port = std::to_string(port_);
     switch (row.tool) {
-      case Tool::swaks: {
-        std::vector<std::string> argv = {"swaks",       "--server",      "127.0.0.1", "--port",    port,
-                                         "--auth",      row.mech,        "--auth-user", kUser,     "--auth-password",
-                                         password,      "--quit-after",  "AUTH",      "--timeout", "20",
-                                         "--helo",      "client.example"};
-        if (row.transport == Transport::starttls) argv.push_back("--tls");
-        if (row.transport == Transport::implicit) argv.push_back("--tlsc");
-        return argv;
-      }
+      case Tool::swaks:
+        return swaks_command(port_, row.mech, row.transport, password);
       case Tool::python:
         return {"python3", "-c", kPythonClient, port, to_string(row.transport), row.mech, kUser, password, cert_file_};
       case Tool::gsasl: {
@@ -271,6 +295,11 @@ class InteropNoFaults : public ::testing::TestWithParam<Row> {
         if (row.transport == Transport::starttls) {
           argv.push_back("--starttls");
           argv.push_back("--x509-ca-file=" + cert_file_);
+          // libgsasl 2.2's non-PLUS SCRAM client fails on its own side when given a channel
+          // binding; without one it sends "n,," (see the top of this file).
+          if (row.mech.starts_with("SCRAM-") && !row.mech.ends_with("-PLUS")) argv.push_back("--no-cb");
+          // tls-exporter exists on TLS 1.3 only for gsasl (it binds with tls-unique on 1.2).
+          if (row.mech.ends_with("-PLUS")) argv.push_back("--priority=NORMAL:-VERS-ALL:+VERS-TLS1.3");
         }
         return argv;
       }
@@ -298,11 +327,44 @@ TEST_P(InteropNoFaults, RightPasswordAuthenticates) {
   EXPECT_TRUE(saw_235(r.output)) << r.output;
 }
 
+// The server's own refusal in the transcript: 535, or SCRAM's "e=invalid-proof" (RFC 5802 §7,
+// Base64 "ZT1pbnZhbGlkLXByb29m"), after which gsasl gives up without answering. Without this,
+// a client failing on its own side before the server ever judged the password would pass.
+bool saw_refusal(const std::string& output) {
+  return output.find("535 ") != std::string::npos || output.find("-> 535") != std::string::npos ||
+         output.find("334 ZT1pbnZhbGlkLXByb29m") != std::string::npos;
+}
+
 TEST_P(InteropNoFaults, WrongPasswordIsRefused) {
   auto r = run_child(command(kWrongPassword));
   ASSERT_TRUE(r.started);
   EXPECT_FALSE(r.timed_out) << r.output;
   EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(saw_235(r.output)) << r.output;
+  EXPECT_TRUE(saw_refusal(r.output)) << r.output;
+}
+
+// The other side of the NTLM rows' legacy switch: the default server refuses swaks' NTLMv1
+// response, with the right password, as 535 (NTLM-14), and never says 235.
+TEST(InteropDefaults, SwaksNtlmV1RefusedByDefaultServer) {
+  if (!on_path("swaks")) GTEST_SKIP() << "swaks not installed (Debian package swaks)";
+  if (!perl_module_present("Authen::NTLM"))
+    GTEST_SKIP() << "swaks needs the Perl module Authen::NTLM (Debian package libauthen-ntlm-perl)";
+  Config cfg;
+  cfg.hostname = "127.0.0.1";
+  cfg.accounts.push_back({kUser, kPassword, {}});
+  ASSERT_FALSE(cfg.ntlm_accept_v1) << "the default must refuse NTLMv1";
+  AcceptorOptions options;
+  options.threads = 1;
+  Acceptor server(cfg, TlsContext::self_signed("127.0.0.1").value(), options);
+  auto port = server.start();
+  ASSERT_TRUE(port.ok()) << port.error();
+  auto r = run_child(swaks_command(*port, "NTLM", Transport::cleartext, kPassword));
+  server.stop();
+  ASSERT_TRUE(r.started);
+  EXPECT_FALSE(r.timed_out) << r.output;
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("535 "), std::string::npos) << r.output;
   EXPECT_FALSE(saw_235(r.output)) << r.output;
 }
 
