@@ -14,6 +14,8 @@ packages=(
   # independent implementations for cross-checks and interoperability tests
   libgsasl-dev gsasl libntlm0-dev swaks python3
   libauthen-sasl-perl libauthen-ntlm-perl libdigest-hmac-perl libio-socket-ssl-perl libnet-ssleay-perl
+  # report checks: JUnit schema validation, the browser test
+  libxml2-utils chromium
 )
 
 if [[ "${1:-}" == "--with-targets" ]]; then

@@ -15,6 +15,7 @@ int run_app(int argc, char** argv) {
   root.require_subcommand(1);
   std::vector<Command> commands = {
       add_serve(root),
+      add_report(root),
   };
   try {
     root.parse(argc, argv);

@@ -15,5 +15,6 @@ struct Command {
 Command add_serve(CLI::App& root);
 Command add_run(CLI::App& root);
 Command add_list(CLI::App& root);
+Command add_report(CLI::App& root);
 
 }  // namespace sah::cli
