@@ -16,6 +16,8 @@ int run_app(int argc, char** argv) {
   std::vector<Command> commands = {
       add_serve(root),
       add_report(root),
+      add_run(root),
+      add_list(root),
   };
   try {
     root.parse(argc, argv);

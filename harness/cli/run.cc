@@ -1,0 +1,265 @@
+// `smtp-auth-harness run`: loads the scenario catalogue, selects cases, runs them against a
+// target (or, with neither --target nor --profile, against the built-in server in-process, a
+// fresh server per case, with credentials generated per run and never printed), prints
+// progress, writes the results, and exits 0 / 1 / 2 as DESIGN.md "Command line" says.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <openssl/rand.h>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/run_console.h"
+#include "harness/cli/version.h"
+#include "harness/codec/base64.h"
+#include "harness/net/tcp_connector.h"
+#include "harness/report/json.h"
+#include "harness/report/json_read.h"
+#include "harness/report/junit.h"
+#include "harness/report/site.h"
+#include "harness/scenario/credential_shape.h"
+#include "harness/scenario/builtin_target.h"
+#include "harness/scenario/catalogue.h"
+#include "harness/scenario/runner.h"
+#include "harness/scenario/template.h"
+
+namespace sah::cli {
+namespace {
+
+struct RunOptions {
+  std::string target, profile;
+  std::string tls;  // empty: starttls in-process, none against --target
+  bool insecure = false;
+  std::string ca_file;
+  std::string user, password, password_env, user2, password2, token;
+  std::string mech, cases, tags;
+  std::vector<std::string> scenarios;
+  std::string report_dir, json_file, junit_file, baseline;
+  unsigned jobs = 1;
+  unsigned timeout_sec = 30;
+  std::string fail_on = "must";
+  bool submission = false, relay_open = false, optional = false;
+  std::string domain = "harness.example.net";
+  std::string host;
+  std::uint64_t seed = 0;  // 0: random
+};
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+int usage(const std::string& message) {
+  std::fprintf(stderr, "smtp-auth-harness run: %s\n", message.c_str());
+  return 2;
+}
+
+std::string random_secret() {
+  unsigned char raw[18];
+  if (RAND_bytes(raw, sizeof raw) != 1) return {};
+  return codec::base64_encode(BytesView(reinterpret_cast<const char*>(raw), sizeof raw));
+}
+
+bool write_file(const std::filesystem::path& path, const std::string& content, std::string& error) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) error = path.string() + ": cannot write the file";
+  return static_cast<bool>(out);
+}
+
+// Writes --json, --report DIR (results.json and the HTML pages) and --junit.
+std::string write_outputs(const RunOptions& o, const RunResult& run) {
+  std::string error;
+  const std::string json = report::results_json(run);
+  if (!o.json_file.empty() && !write_file(o.json_file, json, error)) return error;
+  if (!o.report_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.report_dir, ec);
+    if (ec) return o.report_dir + ": cannot create the folder: " + ec.message();
+    const auto results = std::filesystem::path(o.report_dir) / "results.json";
+    if (!write_file(results, json, error)) return error;
+    std::unique_ptr<RunResult> baseline;
+    if (!o.baseline.empty()) {
+      auto b = report::read_results_file(o.baseline);
+      if (!b.ok()) return b.error();
+      baseline = std::make_unique<RunResult>(std::move(b.value()));
+    }
+    for (const auto& page : report::render_site({run}, {results.string()}, baseline.get()))
+      if (!write_file(std::filesystem::path(o.report_dir) / page.file, page.content, error)) return error;
+  }
+  if (!o.junit_file.empty() && !write_file(o.junit_file, report::render_junit(run), error)) return error;
+  return {};
+}
+
+int run_command(RunOptions o) {
+  if (!o.profile.empty()) return usage("--profile is not supported yet (use --target HOST:PORT)");
+  const bool builtin = o.target.empty();
+  if (o.tls.empty()) o.tls = builtin ? "starttls" : "none";
+  const auto tls = net::parse_tls_mode(o.tls);
+  if (!tls) return usage("--tls wants none, starttls or implicit, got '" + o.tls + "'");
+  const auto fail_on = parse_severity(o.fail_on);
+  if (!fail_on) return usage("--fail-on wants critical, must, should or practice, got '" + o.fail_on + "'");
+  if (!o.password_env.empty()) {
+    if (!o.password.empty()) return usage("--password and --password-env exclude each other");
+    const char* value = std::getenv(o.password_env.c_str());
+    if (value == nullptr) return usage("environment variable " + o.password_env + " is not set");
+    o.password = value;
+  }
+  if (o.scenarios.empty()) o.scenarios.push_back("scenarios");
+
+  // The catalogue: any error in any file is a bad input file (exit 2).
+  scenario::Catalogue catalogue = scenario::load_catalogue(o.scenarios);
+  if (catalogue.error_count() > 0) {
+    for (const auto& f : catalogue.problems)
+      for (const auto& d : f.diagnostics) std::fprintf(stderr, "%s\n", scenario::format(d).c_str());
+    return 2;
+  }
+  const auto selection = scenario::make_selection(o.cases, o.tags, o.mech);
+  std::vector<scenario::Case> cases;
+  for (const scenario::Case* c : scenario::select_cases(catalogue.cases, selection)) cases.push_back(*c);
+  if (cases.empty()) return usage("no case matches the selection");
+
+  scenario::RunnerOptions r;
+  scenario::InterpreterOptions& in = r.interpreter;
+  in.tls = *tls;
+  in.domain = o.domain;
+  in.timeout = std::chrono::milliseconds(std::chrono::seconds(o.timeout_sec));
+  in.expand = scenario::expand;
+  scenario::Credentials& cred = in.credentials;
+  cred.user = o.user;
+  cred.password = o.password;
+  cred.user2 = o.user2;
+  cred.password2 = o.password2;
+  cred.token = o.token;
+  r.seed = o.seed;
+  if (r.seed == 0) {
+    unsigned char raw[8];
+    if (RAND_bytes(raw, sizeof raw) == 1)
+      for (unsigned char b : raw) r.seed = (r.seed << 8) | b;
+  }
+
+  if (builtin) {
+    // The built-in accounts: the given ones, else generated per run (random, never printed).
+    if (cred.user.empty()) cred.user = "user";
+    if (cred.password.empty()) cred.password = scenario::shaped_password(cred.user, [] {
+      // Lengths vary so that some candidates leave a partial last Base64 group, and '?' / '~'
+      // at varying offsets are what can encode to '/' or '+' (alphanumerics never do).
+      std::string s = random_secret();
+      if (s.size() < 24) return std::string();
+      const auto pick = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+      s[pick(1) % 20] = '?';
+      s[pick(2) % 20] = '~';
+      return s.substr(0, 20 + pick(0) % 3);
+    });
+    if (cred.user2.empty()) cred.user2 = "user2";
+    if (cred.password2.empty()) cred.password2 = random_secret();
+    if (cred.token.empty()) cred.token = random_secret();
+    if (cred.password.empty() || cred.password2.empty() || cred.token.empty())
+      return usage("no randomness for the built-in server's credentials");
+    in.host = o.host.empty() ? "harness.localhost" : o.host;
+    in.sleep = [](std::chrono::milliseconds) {};  // virtual time: the memory transport never waits
+    in.extra_reply_wait = std::chrono::milliseconds(0);
+    r.connector_factory = scenario::builtin_connector_factory(
+        scenario::builtin_config(cred, *tls, {}, o.submission), r.seed);
+    r.needs.submission = o.submission;
+    r.needs.txn = !o.submission;
+  } else {
+    auto target = net::parse_host_port(o.target);
+    if (!target.ok()) return usage("--target: " + target.error());
+    target->tls = *tls;
+    target->tls_options.insecure = o.insecure;
+    target->tls_options.ca_file = o.ca_file;
+    in.host = o.host.empty() ? target->host : o.host;
+    auto shared = std::make_shared<net::TcpConnector>(std::move(target.value()));
+    // Connectors are stateless per connection: every case shares the one target.
+    struct Shared final : net::Connector {
+      std::shared_ptr<net::TcpConnector> inner;
+      explicit Shared(std::shared_ptr<net::TcpConnector> i) : inner(std::move(i)) {}
+      std::unique_ptr<net::Transport> connect(std::chrono::milliseconds d, net::Event& e) override {
+        return inner->connect(d, e);
+      }
+      std::string describe() const override { return inner->describe(); }
+    };
+    r.connector_factory = [shared] { return std::make_unique<Shared>(shared); };
+    r.needs.submission = o.submission;
+    r.needs.txn = o.relay_open;
+  }
+  r.needs.account = !cred.user.empty() && !cred.password.empty();
+  r.needs.account2 = !cred.user2.empty() && !cred.password2.empty();
+  r.needs.token = !cred.token.empty();
+  r.needs.optional = o.optional;
+  r.jobs = o.jobs;
+  r.harness_version = std::string(kVersion);
+  r.stop = &g_stop;
+
+  const RunConsole console(stdout, isatty(fileno(stdout)) == 1);
+  r.on_case = [&console](const CaseResult& c, std::size_t done, std::size_t total) { console.case_done(c, done, total); };
+
+  // SIGINT: start no new case, let the running ones finish, write partial results. A second
+  // SIGINT kills the process (SA_RESETHAND restores the default action).
+  struct sigaction sa = {};
+  sa.sa_handler = on_sigint;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction previous = {};
+  sigaction(SIGINT, &sa, &previous);
+  auto result = scenario::run_cases(cases, r);
+  sigaction(SIGINT, &previous, nullptr);
+  if (!result.ok()) return usage(result.error());
+  RunResult& run = result.value();
+  run.interrupted = run.interrupted || g_stop.load();
+
+  console.summary(run);
+  if (const std::string error = write_outputs(o, run); !error.empty()) return usage(error);
+  return scenario::exit_code(run, *fail_on);
+}
+
+}  // namespace
+
+Command add_run(CLI::App& root) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* app = root.add_subcommand("run", "Run the conformance cases against a server (default: the built-in one)");
+  app->add_option("--target", o->target, "HOST:PORT of the server under test (default: the built-in server, in-process)");
+  app->add_option("--profile", o->profile, "a target profile NAME or DIR (not supported yet)");
+  app->add_option("--tls", o->tls, "none, starttls or implicit (default: starttls in-process, none with --target)");
+  app->add_flag("--insecure", o->insecure, "do not verify the server's TLS certificate");
+  app->add_option("--ca-file", o->ca_file, "PEM file of trusted certificates for verification");
+  app->add_option("--user", o->user, "user name of the test account");
+  app->add_option("--password", o->password, "password of the test account (prefer --password-env)");
+  app->add_option("--password-env", o->password_env, "environment variable holding the password");
+  app->add_option("--user2", o->user2, "a second account's user name");
+  app->add_option("--password2", o->password2, "the second account's password");
+  app->add_option("--token", o->token, "OAuth 2.0 bearer token for the test account");
+  app->add_option("--mech", o->mech, "only cases about these mechanisms (comma separated)");
+  app->add_option("--cases", o->cases, "case id globs, comma separated; !GLOB excludes");
+  app->add_option("--tags", o->tags, "only cases with one of these tags (comma separated)");
+  app->add_option("--scenarios", o->scenarios, "scenario folder (repeatable; default: ./scenarios)")
+      ->allow_extra_args(false);
+  app->add_option("--report", o->report_dir, "folder for results.json and the HTML report");
+  app->add_option("--json", o->json_file, "write the results (JSON, schema 1) to this file");
+  app->add_option("--junit", o->junit_file, "write JUnit XML to this file");
+  app->add_option("--baseline", o->baseline, "earlier results to compare with in the HTML report");
+  app->add_option("--jobs", o->jobs, "cases run in parallel (default 1)")->check(CLI::Range(1u, 256u));
+  app->add_option("--timeout", o->timeout_sec, "seconds each step waits for a reply (default 30)")
+      ->check(CLI::Range(1u, 3600u));
+  app->add_option("--fail-on", o->fail_on, "lowest fail severity that makes the exit code 1 (default must)");
+  app->add_flag("--submission", o->submission, "the target requires AUTH before MAIL (needs: submission)");
+  app->add_flag("--relay-open", o->relay_open, "the target accepts MAIL without AUTH (needs: txn)");
+  app->add_flag("--optional", o->optional, "also run slow or intrusive cases (needs: optional)");
+  app->add_option("--domain", o->domain, "EHLO argument ($domain)");
+  app->add_option("--host", o->host, "server host name for SASL ($host; default: the target's host)");
+  app->add_option("--seed", o->seed, "seed for the harness's nonces and the built-in server (default: random)");
+  return Command{app, [o] { return run_command(*o); }};
+}
+
+}  // namespace sah::cli

@@ -1,0 +1,125 @@
+#include "harness/scenario/connection.h"
+
+#include <utility>
+
+namespace sah::scenario {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds remaining(Clock::time_point until) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+  return left.count() > 0 ? left : std::chrono::milliseconds(0);
+}
+
+Observation from_event(const net::Event& e) {
+  switch (e.kind) {
+    case net::Event::Kind::closed: return Observation::closed();
+    case net::Event::Kind::timeout: return Observation::timeout();
+    case net::Event::Kind::error: return Observation::network_error(e.what);
+    case net::Event::Kind::data: break;
+  }
+  return Observation::network_error("unexpected data event");
+}
+
+std::string parser_failure(const smtp::ReplyParser& p) {
+  const auto& f = *p.error();
+  return std::string(smtp::to_string(f.kind)) + " at octet " + std::to_string(f.offset);
+}
+
+}  // namespace
+
+bool Connection::open(net::Connector& connector, Millis deadline, std::string& error) {
+  close();
+  net::Event e;
+  std::unique_ptr<net::Transport> t = connector.connect(deadline, e);
+  if (!t) {
+    error = e.what.empty() ? std::string(net::to_string(e.kind)) : e.what;
+    transcript_.error("cannot connect to " + connector.describe() + ": " + error);
+    return false;
+  }
+  if (t->is_tls()) transcript_.tls("TLS established (implicit): " + t->tls_description());
+  transport_ = std::make_unique<net::RecordingTransport>(std::move(t), transcript_);
+  parser_.reset();
+  held_.reset();
+  return true;
+}
+
+void Connection::close() {
+  if (transport_) transport_->close();
+  transport_.reset();
+  parser_.reset();
+  held_.reset();
+}
+
+std::optional<Observation> Connection::send(BytesView data, Millis deadline, BytesView decoded) {
+  if (!transport_) return Observation::network_error("no open connection");
+  net::Event e = transport_->send_decoded(data, decoded, deadline);
+  if (e.is_ok()) return std::nullopt;
+  return from_event(e);
+}
+
+Observation Connection::read_reply(Millis deadline) {
+  const Clock::time_point until = Clock::now() + deadline;
+  if (held_) {
+    Observation o = Observation::of(std::move(*held_));
+    held_.reset();
+    return o;
+  }
+  for (;;) {
+    if (auto r = parser_.next()) return Observation::of(std::move(*r));
+    if (parser_.failed()) return Observation::malformed_reply(parser_failure(parser_));
+    if (!transport_) return Observation::network_error("no open connection");
+    net::Event e = transport_->receive(remaining(until), kChunk);
+    if (e.kind != net::Event::Kind::data) return from_event(e);
+    parser_.feed(e.data);
+  }
+}
+
+bool Connection::has_unread() {
+  if (held_) return true;
+  held_ = parser_.next();
+  return held_.has_value() || parser_.pending_bytes() > 0 || parser_.failed();
+}
+
+net::Event Connection::expect_nothing(Millis deadline) {
+  if (!transport_) return net::Event::error("no open connection");
+  net::Event e = transport_->receive(deadline, kChunk);
+  if (e.kind == net::Event::Kind::data) parser_.feed(e.data);
+  return e;
+}
+
+std::optional<Observation> Connection::wait_closed(Millis deadline, std::size_t max_octets) {
+  if (!transport_) return std::nullopt;
+  const Clock::time_point until = Clock::now() + deadline;
+  std::size_t seen = 0;
+  for (;;) {
+    net::Event e = transport_->receive(remaining(until), kChunk);
+    switch (e.kind) {
+      case net::Event::Kind::closed: return std::nullopt;
+      case net::Event::Kind::timeout: return Observation::timeout();
+      case net::Event::Kind::error: return Observation::network_error(e.what);
+      case net::Event::Kind::data:
+        parser_.feed(e.data);
+        seen += e.data.size();
+        if (seen > max_octets) return Observation::timeout();
+        break;
+    }
+  }
+}
+
+net::Event Connection::start_tls(Millis deadline) {
+  if (!transport_) return net::Event::error("no open connection");
+  net::Event e = transport_->start_tls(deadline);
+  parser_.reset();
+  held_.reset();
+  return e;
+}
+
+sasl::ChannelBinding Connection::channel_binding(std::string_view type) const {
+  if (!transport_) return {};
+  return transport_->channel_binding(type);
+}
+
+}  // namespace sah::scenario

@@ -1,0 +1,59 @@
+// The interpreter's side of one connection: sends through a RecordingTransport (so everything
+// lands, masked, in the case's transcript) and reads whole replies through the incremental
+// reply parser, each read bounded in time (a deadline) and in size (the parser's limits).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "harness/base/bytes.h"
+#include "harness/net/recording_transport.h"
+#include "harness/net/transcript.h"
+#include "harness/net/transport.h"
+#include "harness/scenario/judge.h"
+#include "harness/smtp/reply_parser.h"
+
+namespace sah::scenario {
+
+class Connection {
+ public:
+  using Millis = std::chrono::milliseconds;
+  // Octets asked for per receive: a few replies' worth; the parser bounds the total.
+  static constexpr std::size_t kChunk = 4096;
+
+  explicit Connection(net::Transcript& transcript) : transcript_(transcript) {}
+
+  // Opens a new connection (closing any open one). False with `error` set when the connector
+  // could not connect.
+  bool open(net::Connector& connector, Millis deadline, std::string& error);
+  bool is_open() const { return transport_ != nullptr; }
+  void close();
+
+  // nullopt when sent; else what stopped it (closed, timeout, network error).
+  std::optional<Observation> send(BytesView data, Millis deadline, BytesView decoded = {});
+  // The next complete reply, or what came instead, within `deadline`.
+  Observation read_reply(Millis deadline);
+  // Whether octets beyond the replies taken so far have arrived (a queued reply or part of one).
+  bool has_unread();
+  // Waits up to `deadline` for anything more: timeout when nothing came, else the data (fed to
+  // the parser), closed or error event.
+  net::Event expect_nothing(Millis deadline);
+  // Reads until the server closes: nullopt when it did; else timeout (still open) or error.
+  std::optional<Observation> wait_closed(Millis deadline, std::size_t max_octets);
+
+  // STARTTLS handshake; ok, or why it failed. The parser restarts (RFC 3207 §4.2).
+  net::Event start_tls(Millis deadline);
+  bool is_tls() const { return transport_ && transport_->is_tls(); }
+  sasl::ChannelBinding channel_binding(std::string_view type) const;
+
+ private:
+  net::Transcript& transcript_;
+  std::unique_ptr<net::RecordingTransport> transport_;
+  smtp::ReplyParser parser_;
+  std::optional<smtp::Reply> held_;  // taken from the parser by has_unread(), not yet read
+};
+
+}  // namespace sah::scenario
