@@ -1,0 +1,83 @@
+// The incremental reply parser (harness/smtp/reply_parser.h). Properties (Beast's parsegrind):
+// the replies, the error and its offset do not depend on how the stream is split (whole, at a
+// fuzzer-chosen point, in pieces of 1..8 octets), memory stays within the limits after every feed,
+// and every reply's offsets lie inside the octets fed.
+// Selector byte 0: bit 0 accept bare LF, bit 1 small limits (reach every limit error), bit 2
+// pieces instead of one cut; byte 1: the cut (scaled to the payload) or the piece size (1..8).
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "fuzz/fuzz_common.h"
+#include "harness/smtp/reply_parser.h"
+
+namespace {
+
+using sah::fuzz::require;
+using sah::smtp::Reply;
+using sah::smtp::ReplyParser;
+using sah::smtp::ReplyParserOptions;
+
+struct Outcome {
+  std::vector<Reply> replies;
+  std::optional<sah::smtp::ReplyFailure> error;
+  std::size_t pending = 0;
+  bool mid = false;
+  friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+void check_bounded(const ReplyParser& p) {
+  const auto& l = p.options().limits;
+  // The unfinished reply (at most max_reply_bytes) plus the incomplete line and a held CR.
+  require(p.pending_bytes() <= l.max_reply_bytes + l.max_line + 2, "pending bytes beyond the limits");
+  if (p.failed()) require(p.pending_bytes() == 0, "a failed parser holds octets");
+}
+
+// Feeds the input in pieces of `step` octets (0: all at once), then takes every reply.
+Outcome run(const ReplyParserOptions& o, std::string_view in, std::size_t step) {
+  ReplyParser p(o);
+  for (std::size_t pos = 0; pos < in.size();) {
+    const std::size_t n = step == 0 ? in.size() - pos : std::min(step, in.size() - pos);
+    p.feed(in.substr(pos, n));
+    check_bounded(p);
+    pos += n;
+  }
+  require(p.offset() == in.size(), "offset() is not the octets fed");
+  Outcome out{{}, p.error(), p.pending_bytes(), p.mid_reply()};
+  std::size_t last_end = 0;
+  while (auto r = p.next()) {
+    require(r->code >= 100 && r->code <= 599 && !r->lines.empty(), "reply without a code or lines");
+    require(r->offset >= last_end && r->offset + r->wire_size <= in.size(), "reply offsets outside the input");
+    last_end = r->offset + r->wire_size;
+    out.replies.push_back(std::move(*r));
+  }
+  require(out.replies.size() <= o.limits.max_pending, "more pending replies than max_pending");
+  if (out.error) require(out.error->offset <= in.size(), "error offset beyond the input");
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string in = sah::fuzz::input(data, size);
+  const auto s = sah::fuzz::select(in, 2);
+  ReplyParserOptions o;
+  o.accept_bare_lf = (s.sel[0] & 1) != 0;
+  if (s.sel[0] & 2) o.limits = {.max_line = 64, .max_lines = 8, .max_reply_bytes = 256, .max_pending = 4};
+  const Outcome whole = run(o, s.rest, 0);
+  if ((s.sel[0] & 4) == 0) {
+    // Split in two at a fuzzer-chosen point.
+    const std::size_t cut = s.rest.empty() ? 0 : s.rest.size() * s.sel[1] / 256;
+    ReplyParser p(o);
+    p.feed(s.rest.substr(0, cut));
+    check_bounded(p);
+    p.feed(s.rest.substr(cut));
+    Outcome split{{}, p.error(), p.pending_bytes(), p.mid_reply()};
+    while (auto r = p.next()) split.replies.push_back(std::move(*r));
+    require(split == whole, "split in two gives another outcome than whole");
+  } else {
+    // Pieces of 1..8 octets (1: one octet at a time).
+    require(run(o, s.rest, 1 + s.sel[1] % 8) == whole, "small pieces give another outcome than whole");
+  }
+  return 0;
+}

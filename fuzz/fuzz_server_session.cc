@@ -1,0 +1,116 @@
+// The built-in server's session (harness/server/session.h) fed a client byte stream in
+// fuzzer-chosen chunks. Byte 0 picks a fault switch (values below the number of faults) or the
+// correct server; byte 1 the configuration (bit 0 STARTTLS offered, bit 1 TLS required for
+// plaintext mechanisms, bit 2 AUTH required for MAIL, bit 3 also run the chunking check below);
+// the rest is the stream, its chunk sizes
+// taken from the end (FuzzedDataProvider). STARTTLS is answered by a pretend handshake.
+// Properties:
+//  - the session never reports authenticated(): its one account has a password and a token
+//    drawn afresh for every run, which the input cannot contain. Faults that accept bad
+//    credentials or offer ANONYMOUS/EXTERNAL on purpose (kAcceptsWithoutSecret) skip this.
+//  - the output never contains the account's password or its Base64;
+//  - output is bounded: at most 1 KiB per input line, plus the greeting and a timeout reply;
+//  - without STARTTLS the output does not depend on the chunking (whole input = chunked; on the
+//    inputs with byte 1 bit 3 set, which halves the cost of the others).
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "fuzz/fuzz_common.h"
+#include "harness/base/random.h"
+#include "harness/codec/base64.h"
+#include "harness/server/faults.h"
+#include "harness/server/session.h"
+
+namespace {
+
+using sah::fuzz::require;
+namespace server = sah::server;
+
+// Faults whose documented behaviour is to authenticate without the account's secret.
+constexpr std::string_view kAcceptsWithoutSecret[] = {
+    "accept-any-password",  "accept-wrong-cram-digest", "digest-accept-bad-response", "scram-accept-bad-proof",
+    "ntlm-accept-bad-proof", "external-without-cert",    "anonymous-offered",
+};
+
+std::string fresh_secret() {
+  static sah::SeededRandom source(std::random_device{}());
+  std::string raw;
+  source.fill(raw, 32);
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (char& c : raw) c = kAlphabet[static_cast<unsigned char>(c) % kAlphabet.size()];
+  return raw;
+}
+
+struct Transcript {
+  std::string out;
+  bool tls = false;  // a STARTTLS handshake happened (chunking then legitimately matters)
+};
+
+Transcript converse(const server::Config& config, const std::vector<std::string_view>& chunks, bool check_auth) {
+  sah::SeededRandom random(1);
+  server::Session session(config, random);
+  Transcript t;
+  session.start();
+  t.out = session.take_output();
+  for (std::string_view chunk : chunks) {
+    session.receive(chunk);
+    t.out += session.take_output();
+    if (check_auth) require(!session.authenticated(), "CRITICAL: authenticated without the account's secret");
+    const server::Action a = session.action();
+    if (a == server::Action::start_tls) {
+      t.tls = true;
+      session.tls_established({"tls-server-end-point", sah::Bytes(32, '\x11')}, {"tls-exporter", sah::Bytes(32, '\x22')});
+      t.out += session.take_output();
+    } else if (a != server::Action::none) {
+      return t;  // close, crash or hang: the connection ends here
+    }
+  }
+  session.idle_timeout();
+  t.out += session.take_output();
+  return t;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 2) return 0;
+  const auto faults = server::faults();
+  server::Config config;
+  const std::string password = fresh_secret();
+  config.accounts.push_back({"user", password, {fresh_secret()}});
+  std::string_view fault;
+  if (data[0] < faults.size()) {
+    fault = faults[data[0]].name;
+    config.faults.insert(std::string(fault));
+  }
+  config.tls_available = (data[1] & 1) != 0;
+  config.require_tls_for_plaintext = (data[1] & 2) != 0;
+  config.require_auth_for_mail = (data[1] & 4) != 0;
+  const bool check_auth = std::find(std::begin(kAcceptsWithoutSecret), std::end(kAcceptsWithoutSecret), fault) ==
+                          std::end(kAcceptsWithoutSecret);
+
+  FuzzedDataProvider in(data + 2, size - 2);
+  std::vector<std::string> owned;
+  while (in.remaining_bytes() > 0) {
+    const std::size_t n = in.ConsumeIntegralInRange<std::size_t>(1, 128);
+    owned.push_back(in.ConsumeBytesAsString(n));
+  }
+  std::vector<std::string_view> chunks(owned.begin(), owned.end());
+  std::string whole;
+  for (const auto& c : owned) whole += c;
+
+  const Transcript t = converse(config, chunks, check_auth);
+  const std::size_t lines = static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
+  require(t.out.size() <= 1024 * (lines + 2), "more than 1 KiB of output per input line");
+  require(!sah::fuzz::contains(t.out, password) && !sah::fuzz::contains(t.out, sah::codec::base64_encode(password)),
+          "the account's password appears in the output");
+  if (!t.tls && (data[1] & 8) != 0) {
+    const Transcript one = converse(config, {std::string_view(whole)}, check_auth);
+    require(one.tls || one.out == t.out, "the session's output depends on how the input is chunked");
+  }
+  return 0;
+}
