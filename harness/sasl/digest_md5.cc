@@ -181,6 +181,8 @@ class DigestClient final : public ClientMechanism {
   explicit DigestClient(const ClientOptions& o) : o_(o) {}
   std::optional<Bytes> initial_response() override { return std::nullopt; }  // server-first
 
+  bool awaits_server_final() const override { return steps_ == 1; }
+
   Step step(BytesView challenge) override {
     switch (++steps_) {
       case 1: return answer_challenge(challenge);

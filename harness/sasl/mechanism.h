@@ -117,6 +117,10 @@ class ClientMechanism {
   virtual std::optional<Bytes> initial_response() = 0;
   // The server's next challenge (decoded) -> the next response, done or fail.
   virtual Step step(BytesView challenge) = 0;
+  // True while the mechanism still waits for the server's final message, by which it
+  // authenticates the server (SCRAM v=, DIGEST-MD5 rspauth). A 235 arriving then means the
+  // server skipped that message (RFC 4954 §4: it travels in a 334; catalogue CONT-08).
+  virtual bool awaits_server_final() const { return false; }
 };
 
 class ServerMechanism {

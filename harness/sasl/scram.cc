@@ -117,6 +117,8 @@ class ScramClient final : public detail::ClientFirstMechanism {
     return gs2_ + bare_;
   }
 
+  bool awaits_server_final() const override { return steps_ == 1; }
+
   Step next(BytesView challenge) override {
     switch (++steps_) {
       case 1: return answer_server_first(challenge);

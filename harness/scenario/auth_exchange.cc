@@ -107,6 +107,11 @@ AuthOutcome Exchange::run() {
   for (std::size_t round = 0;; ++round) {
     Observation o = conn_.read_reply(plan_.timeout);
     if (o.kind != Observation::Kind::reply || final_next_ || o.reply.code != binding::kContinueCode) {
+      const bool success = o.kind == Observation::Kind::reply && o.reply.code == binding::kSuccessCode;
+      if (success && !final_next_ && mech->awaits_server_final()) {
+        out_.failure = "235 before the server's final message: the server was never authenticated "
+                       "(RFC 4954 §4, CONT-08)";
+      }
       out_.final = std::move(o);
       return std::move(out_);
     }

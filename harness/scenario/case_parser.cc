@@ -509,10 +509,11 @@ class CaseParser {
       std::string_view c = fs[0].text;
       const bool negated = !c.empty() && c.front() == '!';
       if (negated) c.remove_prefix(1);
-      const bool known = (c == "*" && !negated) || c == "tls" || c == "mechs-valid" || c == "auth-form:legacy" ||
+      const bool known = (c == "*" && !negated) || c == "tls" || c == "mechs-valid" || c == "auth-mechs" || c == "auth-form:legacy" ||
                          c == "auth-form:standard" || (c.starts_with("cap:") && c.size() > 4) ||
                          (c.starts_with("mech:") && valid_mechanism_name(c.substr(5))) ||
-                         (c.starts_with("b64-canonical:") && c.size() > 14);
+                         (c.starts_with("b64-canonical:") && c.size() > 14) ||
+                         (c.starts_with("json-object:") && c.size() > 12);
       if (known && c.starts_with("b64-canonical:")) {
         const std::size_t text_at = fs[0].begin + (negated ? 1 : 0) + 14;
         make_template(l, text_at, fs[0].end);

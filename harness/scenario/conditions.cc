@@ -1,5 +1,7 @@
 #include "harness/scenario/conditions.h"
 
+#include <nlohmann/json.hpp>
+
 #include "harness/codec/base64.h"
 
 namespace sah::scenario {
@@ -35,11 +37,20 @@ Result<bool, std::string> evaluate_condition(std::string_view condition, const C
   }
   const smtp::Capabilities* caps = ctx.capabilities;
   if (c == "tls") return ctx.tls;
+  if (c == "auth-mechs") return caps != nullptr && !caps->auth_mechanisms().empty();
   if (c == "mechs-valid") return caps != nullptr && caps->auth_names_valid();
   if (c == "auth-form:legacy") return caps != nullptr && caps->has_auth_legacy();
   if (c == "auth-form:standard") return caps != nullptr && caps->has_auth_standard();
   if (c.starts_with("cap:")) return caps != nullptr && caps->has(c.substr(4));
   if (c.starts_with("mech:")) return caps != nullptr && caps->offers_mechanism(c.substr(5));
+  if (c.starts_with("json-object:")) {
+    // XO-02, OB-03: the error challenge of the bearer-token mechanisms is a JSON object.
+    if (!ctx.expand) return unexpected(std::string("no expander for `") + std::string(c) + "`");
+    auto text = ctx.expand(c.substr(12));
+    if (!text.ok()) return unexpected(text.error());
+    const auto parsed = nlohmann::json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
+    return !parsed.is_discarded() && parsed.is_object();
+  }
   if (c.starts_with("b64-canonical:")) {
     // B64-10: strict decoding already refuses non-canonical text (missing padding, non-zero
     // pad bits), so "decodes strictly" is "strict and canonical".

@@ -11,7 +11,8 @@ bool plain_response_has_every_shape(std::string_view user, std::string_view pass
   message.push_back('\0');
   message.append(password);
   const std::string encoded = codec::base64_encode(message);
-  const bool padded = !encoded.empty() && encoded.back() == '=';
+  // "==": one octet in the last group, so truncated-quantum also makes a 4n+1 length.
+  const bool padded = encoded.size() >= 2 && encoded.ends_with("==");
   const bool url_unsafe = encoded.find_first_of("+/") != std::string::npos;
   return padded && url_unsafe;
 }

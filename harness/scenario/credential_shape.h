@@ -1,6 +1,6 @@
 // The built-in server's generated password is chosen so that the PLAIN initial response
-// "\0user\0password" exercises every Base64 malformer: its encoding ends in padding (for
-// missing-padding and nonzero-pad-bits) and contains '+' or '/' (for url-safe-alphabet).
+// "\0user\0password" exercises every Base64 malformer: its encoding ends in "==" (for
+// missing-padding, nonzero-pad-bits and a 4n+1 truncated-quantum) and contains '+' or '/' (for url-safe-alphabet).
 // Passwords users give for real targets are used as they are; cases whose malformer cannot
 // apply to them are skipped with that reason.
 #pragma once

@@ -216,7 +216,7 @@ void Session::Impl::handle_command(const smtp::Line& line) {
   if (up == "EHLO") return cmd_ehlo(has_args ? args : std::string_view{});
   if (up == "HELO") return cmd_helo(has_args ? args : std::string_view{});
   if (up == "AUTH") {
-    if (!has_args) {
+    if (!has_args && !fault("auth-syntax-lax")) {
       bad_command(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
       return;
     }

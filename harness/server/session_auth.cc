@@ -22,6 +22,19 @@ bool valid_mech_name(std::string_view n) {
   });
 }
 
+// Words separated by any run of SP and TAB (only under the auth-syntax-lax fault).
+std::vector<std::string_view> split_blanks(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
 std::vector<std::string_view> split_sp(std::string_view s) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
@@ -57,17 +70,29 @@ B64Leniency Session::Impl::leniency() const {
 void Session::Impl::cmd_auth(std::string_view args) {
   // RFC 4954 §4: 503 after a successful AUTH (ST-03), during a transaction (ST-06); AUTH is
   // an extension negotiated by EHLO (RFC 5321 §4.1.4, ST-01).
-  if (state.authenticated && !fault("auth-twice-allowed")) {
-    return bad_command(503, "5.5.1", "Already authenticated");
-  }
+  // A 503 is a final reply to AUTH too, so the double-reply fault follows it as well.
+  const auto refuse = [this](std::string_view text) {
+    bad_command(503, "5.5.1", text);
+    if (fault("double-reply")) reply(250, "2.0.0", "OK");
+  };
+  if (state.authenticated && !fault("auth-twice-allowed")) return refuse("Already authenticated");
   if (state.in_transaction && !fault("auth-in-transaction-allowed")) {
-    return bad_command(503, "5.5.1", "AUTH not permitted during a mail transaction");
+    return refuse("AUTH not permitted during a mail transaction");
   }
-  if (state.greeting != Greeting::ehlo && !fault("auth-before-ehlo-allowed")) {
-    return bad_command(503, "5.5.1", "Send EHLO first");
-  }
+  if (state.greeting != Greeting::ehlo && !fault("auth-before-ehlo-allowed")) return refuse("Send EHLO first");
   // RFC 4954 §8: "AUTH" SP sasl-mech [SP initial-response], single spaces.
   std::vector<std::string_view> parts = split_sp(args);
+  std::string guessed;
+  if (fault("auth-syntax-lax")) {
+    // A server that guesses instead of refusing: blanks of any kind and number separate, and a
+    // missing or malformed mechanism name is taken as PLAIN.
+    parts = split_blanks(args);
+    if (parts.empty() || !valid_mech_name(parts[0]) || sasl::find_mechanism(parts[0]) == nullptr) {
+      guessed = "PLAIN";
+      if (parts.empty()) parts.emplace_back(guessed);
+      else parts[0] = guessed;
+    }
+  }
   if (parts.size() > 2 && fault("trailing-args-ignored")) parts.resize(2);
   if (parts.size() > 2 || std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
     return bad_command(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");

@@ -8,6 +8,7 @@ namespace {
 TEST(CredentialShape, NeedsPaddingAndUrlUnsafeCharacters) {
   EXPECT_FALSE(plain_response_has_every_shape("user", "password-for-negative-controls"));  // no padding
   EXPECT_FALSE(plain_response_has_every_shape("user", "password-for-negative-controlsx"));  // no + or /
+  EXPECT_FALSE(plain_response_has_every_shape("user", "password-for-negative-controls?x>"));  // no "=="
   EXPECT_TRUE(plain_response_has_every_shape("user", "password-for-negative-controlsaa?a"));
 }
 

@@ -183,6 +183,7 @@ std::vector<FaultRow> rows() {
       {"initial-response-ignored", {}, script(E + "AUTH PLAIN " + IRV + "\r\n"), OK235, "334 \r\n$"},
       {"ir-with-server-first-accepted", {}, script(E + "AUTH CRAM-MD5 dGVzdA==\r\n"), "501 5\\.7\\.0", "334 PD"},
       {"trailing-args-ignored", {}, script(E + "AUTH PLAIN " + IRV + " extra\r\n"), "501 5\\.5\\.4", OK235},
+      {"auth-syntax-lax", {}, script(E + "AUTH PL@IN " + IRV + "\r\n"), "501 5\\.5\\.4 Invalid mechanism name", OK235},
       {"verb-case-sensitive", {}, script("ehlo x\r\nnoop\r\n"), "250 2\\.0\\.0 OK", "500 5\\.5\\.1"},
       {"mech-case-sensitive", {}, script(E + "AUTH plain " + IRV + "\r\n"), OK235, "504 5\\.5\\.4"},
       {"unknown-mech-535", {}, script(E + "AUTH X-NO-SUCH-MECH\r\n"), "504 5\\.5\\.4", FAIL535},
