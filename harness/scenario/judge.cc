@@ -237,7 +237,7 @@ bool worse(Verdict a, Severity sa, Verdict b, Severity sb) {
 
 bool stops_case(Verdict v) {
   return v == Verdict::fail || v == Verdict::timeout || v == Verdict::crash || v == Verdict::error ||
-         v == Verdict::inconclusive;
+         v == Verdict::inconclusive || v == Verdict::skip;
 }
 
 }  // namespace sah::scenario

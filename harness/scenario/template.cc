@@ -280,7 +280,7 @@ class Expander {
             const auto* m = codec::find_base64_malformer(n.text);
             if (m == nullptr) return error("unknown Base64 malformer '" + n.text + "'");
             auto bad = m->apply(encoded);
-            if (!bad) return error("the malformer '" + n.text + "' does not apply to this text");
+            if (!bad) return error("the malformer '" + n.text + "' " + std::string(kMalformerNotApplicable));
             encoded = std::move(*bad);
           }
           if (!append(out, encoded)) return false;

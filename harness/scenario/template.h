@@ -17,6 +17,10 @@
 
 namespace sah::scenario {
 
+// Part of the error text when a Base64 malformer cannot be made from the given value (e.g.
+// missing-padding of an encoding without padding): the interpreter turns it into `skip`.
+inline constexpr std::string_view kMalformerNotApplicable = "does not apply to this text";
+
 // Bounds, checked before the output grows (a scenario file is untrusted input to the parser
 // and its fuzzer): the largest expansion, the largest %repeat count, the deepest nesting.
 inline constexpr std::size_t kMaxExpansion = 16u << 20;

@@ -1,4 +1,5 @@
 #include "harness/scenario/interpreter.h"
+#include "harness/scenario/template.h"
 
 #include <gtest/gtest.h>
 
@@ -157,6 +158,23 @@ TEST_F(InterpreterTest, BadTemplateIsError) {
   CaseResult r = run(make_case({step(K::connect), send("X $nosuchvariable")}));
   EXPECT_EQ(r.verdict, Verdict::error);
   EXPECT_TRUE(script->sent.empty());
+}
+
+TEST_F(InterpreterTest, MalformerThatCannotApplyIsSkip) {
+  // "Zm9v" has no padding to remove: the case's precondition (credentials of another shape)
+  // is unmet, which is a skip, not a harness error; nothing is sent.
+  options.expand = expand;  // the real template expander: macros and malformers
+  CaseResult r = run(make_case({step(K::connect), send("AUTH PLAIN %b64[foo|missing-padding]%")}));
+  EXPECT_EQ(r.verdict, Verdict::skip) << r.reason;
+  EXPECT_NE(r.reason.find("does not apply"), std::string::npos) << r.reason;
+  EXPECT_TRUE(script->sent.empty());
+}
+
+TEST_F(InterpreterTest, SendFollowedBySilentReadsNoReply) {
+  Case c = make_case({step(K::connect), send("AUTH PLAIN x\\n", {}, K::send_raw), step(K::silent)});
+  c.steps.back().millis = 100;
+  CaseResult r = run(c);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.reason;
 }
 
 TEST_F(InterpreterTest, ReadTakesTheSecondReplyOfAPipelinedGroup) {

@@ -229,9 +229,12 @@ TEST(JudgeRanking, OrderAndStops) {
   EXPECT_FALSE(worse(Verdict::fail, Severity::critical, Verdict::fail, Severity::must));
   EXPECT_TRUE(worse(Verdict::pass, Severity::none, Verdict::non_strict, Severity::none));
   EXPECT_FALSE(worse(Verdict::timeout, Severity::none, Verdict::fail, Severity::critical));
-  for (Verdict v : {Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::inconclusive})
+  // skip stops a case too: a step whose precondition is unmet (a malformer that cannot be made
+  // from the credentials) leaves nothing for later steps to judge.
+  for (Verdict v : {Verdict::fail, Verdict::timeout, Verdict::crash, Verdict::error, Verdict::inconclusive,
+                    Verdict::skip})
     EXPECT_TRUE(stops_case(v)) << to_string(v);
-  for (Verdict v : {Verdict::pass, Verdict::non_strict, Verdict::info, Verdict::skip})
+  for (Verdict v : {Verdict::pass, Verdict::non_strict, Verdict::info})
     EXPECT_FALSE(stops_case(v)) << to_string(v);
 }
 
