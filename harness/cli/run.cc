@@ -26,6 +26,7 @@
 #include "harness/report/junit.h"
 #include "harness/report/site.h"
 #include "harness/scenario/credential_shape.h"
+#include "harness/server/faults.h"
 #include "harness/scenario/builtin_target.h"
 #include "harness/scenario/catalogue.h"
 #include "harness/scenario/runner.h"
@@ -43,6 +44,7 @@ struct RunOptions {
   std::string mech, cases, tags;
   std::vector<std::string> scenarios;
   std::string report_dir, json_file, junit_file, baseline;
+  std::vector<std::string> faults;  // built-in server only: fault switches to turn on
   unsigned jobs = 1;
   unsigned timeout_sec = 30;
   std::string fail_on = "must";
@@ -116,6 +118,11 @@ int run_command(RunOptions o) {
     o.password = value;
   }
   if (o.scenarios.empty()) o.scenarios.push_back("scenarios");
+  // Results are never lost: with no output named, the JSON goes to a default file.
+  if (o.json_file.empty() && o.report_dir.empty()) o.json_file = "smtp-auth-results.json";
+  if (!o.faults.empty() && !builtin) return usage("--fault applies to the built-in server only (use serve --fault)");
+  for (const auto& f : o.faults)
+    if (server::find_fault(f) == nullptr) return usage("unknown fault '" + f + "' (serve --list-faults lists them)");
 
   // The catalogue: any error in any file is a bad input file (exit 2).
   scenario::Catalogue catalogue = scenario::load_catalogue(o.scenarios);
@@ -170,7 +177,7 @@ int run_command(RunOptions o) {
     in.sleep = [](std::chrono::milliseconds) {};  // virtual time: the memory transport never waits
     in.extra_reply_wait = std::chrono::milliseconds(0);
     r.connector_factory = scenario::builtin_connector_factory(
-        scenario::builtin_config(cred, *tls, {}, o.submission), r.seed);
+        scenario::builtin_config(cred, *tls, {o.faults.begin(), o.faults.end()}, o.submission), r.seed);
     r.needs.submission = o.submission;
     r.needs.txn = !o.submission;
   } else {
@@ -258,6 +265,7 @@ Command add_run(CLI::App& root) {
   app->add_flag("--optional", o->optional, "also run slow or intrusive cases (needs: optional)");
   app->add_option("--domain", o->domain, "EHLO argument ($domain)");
   app->add_option("--host", o->host, "server host name for SASL ($host; default: the target's host)");
+  app->add_option("--fault", o->faults, "built-in server only: turn on a fault switch (repeatable)");
   app->add_option("--seed", o->seed, "seed for the harness's nonces and the built-in server (default: random)");
   return Command{app, [o] { return run_command(*o); }};
 }
