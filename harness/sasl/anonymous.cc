@@ -3,6 +3,7 @@
 #include <array>
 #include <memory>
 
+#include "harness/base/utf8.h"
 #include "harness/sasl/mech_util.h"
 #include "harness/sasl/mechanisms.h"
 
@@ -58,7 +59,7 @@ class AnonymousServer final : public ServerMechanism {
  private:
   Step evaluate(BytesView trace) {
     // An empty trace is allowed (RFC 4505 §3: `message = [ email / token ]`).
-    if (trace.size() > kMaxTraceOctets || !detail::valid_utf8(trace)) {
+    if (trace.size() > kMaxTraceOctets || !utf8::valid(trace)) {
       return Step::fail(Why::malformed, "ANONYMOUS trace is not UTF-8 of at most 255 characters");
     }
     std::size_t chars = 0;

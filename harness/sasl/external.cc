@@ -3,6 +3,7 @@
 #include <array>
 #include <memory>
 
+#include "harness/base/utf8.h"
 #include "harness/sasl/mech_util.h"
 #include "harness/sasl/mechanisms.h"
 
@@ -58,7 +59,7 @@ class ExternalServer final : public ServerMechanism {
   Step evaluate(BytesView authzid) {
     if (authzid.size() > kMaxAuthzid) return Step::fail(Why::malformed, "EXTERNAL authzid too long");
     // App. A.1: authz-id-string is UTF-8 without NUL (EX-05).
-    if (authzid.find('\0') != BytesView::npos || !detail::valid_utf8(authzid)) {
+    if (authzid.find('\0') != BytesView::npos || !utf8::valid(authzid)) {
       return Step::fail(Why::malformed, "EXTERNAL authzid is not UTF-8 without NUL");
     }
     if (!o_.external_identity_present) {

@@ -31,51 +31,6 @@ bool token_matches(const Account* account, BytesView token) {
   return found;
 }
 
-bool valid_utf8(BytesView s) {
-  std::size_t i = 0;
-  const std::size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c == 0xE0) {
-      len = 3;
-      lo = 0xA0;  // overlong
-    } else if (c == 0xED) {
-      len = 3;
-      hi = 0x9F;  // surrogates
-    } else if (c >= 0xE1 && c <= 0xEF) {
-      len = 3;
-    } else if (c == 0xF0) {
-      len = 4;
-      lo = 0x90;  // overlong
-    } else if (c >= 0xF1 && c <= 0xF3) {
-      len = 4;
-    } else if (c == 0xF4) {
-      len = 4;
-      hi = 0x8F;  // above U+10FFFF
-    } else {
-      return false;  // 0x80..0xC1 (continuation / overlong lead), 0xF5..0xFF
-    }
-    if (n - i < len) return false;
-    const auto second = static_cast<unsigned char>(s[i + 1]);
-    if (second < lo || second > hi) return false;
-    for (std::size_t k = 2; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if (cc < 0x80 || cc > 0xBF) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 Bytes random_bytes(Random* random, std::size_t n) {
   Bytes out;
   if (random != nullptr) random->fill(out, n);

@@ -1,6 +1,6 @@
 // Small helpers shared by the mechanism files: identity checks that every server side must make
-// the same way, UTF-8 validation, and the text of the failures that must not differ between an
-// unknown user and a wrong password (RFC 4422 §3.6 / SEC-01).
+// the same way, and the text of the failures that must not differ between an unknown user and
+// a wrong password (RFC 4422 §3.6 / SEC-01). UTF-8 well-formedness is harness/base/utf8.h.
 #pragma once
 
 #include <cstddef>
@@ -26,9 +26,6 @@ bool password_matches(const Account* account, BytesView presented);
 
 // True when `token` is one of the account's bearer tokens (constant-time per comparison).
 bool token_matches(const Account* account, BytesView token);
-
-// RFC 3629 well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(BytesView s);
 
 // `n` random octets from the injected source (empty when none is configured).
 Bytes random_bytes(Random* random, std::size_t n);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "harness/base/utf8.h"
 #include "harness/sasl/crypto.h"
 
 namespace sah::sasl::ntlm {
@@ -267,29 +268,11 @@ Bytes utf16le(std::string_view s) {
   };
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp = 0xFFFD;
-    std::size_t len = 1;
-    if (c < 0x80) {
-      cp = c;
-    } else if (c >= 0xC2 && c <= 0xF4) {
-      len = c < 0xE0 ? 2 : (c < 0xF0 ? 3 : 4);
-      if (s.size() - i >= len) {
-        cp = c & (len == 2 ? 0x1F : (len == 3 ? 0x0F : 0x07));
-        for (std::size_t k = 1; k < len; ++k) {
-          const auto cc = static_cast<unsigned char>(s[i + k]);
-          if ((cc & 0xC0) != 0x80) {
-            cp = 0xFFFD;
-            len = 1;
-            break;
-          }
-          cp = (cp << 6) | (cc & 0x3F);
-        }
-      } else {
-        len = 1;
-      }
-    }
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    const auto d = utf8::decode(s, i);
+    // An octet that does not start a well-formed character is one U+FFFD; the next octet is
+    // read afresh, so a broken sequence never swallows the character after it.
+    std::uint32_t cp = d ? d->code_point : 0xFFFD;
+    i += d ? d->length : 1;
     if (cp >= 0x10000) {
       cp -= 0x10000;
       unit(0xD800 + (cp >> 10));
@@ -297,7 +280,6 @@ Bytes utf16le(std::string_view s) {
     } else {
       unit(cp);
     }
-    i += len;
   }
   return out;
 }
@@ -315,21 +297,7 @@ std::optional<std::string> utf8_of_utf16le(BytesView u) {
       }
     }
     if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    utf8::append(out, cp);
   }
   return out;
 }

@@ -122,7 +122,9 @@ Bytes build_challenge(const Challenge& c);
 Bytes build_authenticate(const Authenticate& a);
 Bytes build_av_pairs(const std::vector<AvPair>& pairs);  // appends MsvAvEOL
 
-// UTF-16LE of UTF-8 text (BMP and supplementary planes); invalid UTF-8 octets become U+FFFD.
+// UTF-16LE of UTF-8 text (BMP and supplementary planes). Each octet that does not start a
+// well-formed character (RFC 3629: overlong forms, encoded surrogates and values past U+10FFFF
+// included) becomes one U+FFFD.
 Bytes utf16le(std::string_view utf8);
 // UTF-8 of UTF-16LE (unpaired surrogates become U+FFFD); nullopt on an odd length.
 std::optional<std::string> utf8_of_utf16le(BytesView u);

@@ -3,6 +3,7 @@
 #include <array>
 #include <memory>
 
+#include "harness/base/utf8.h"
 #include "harness/sasl/mech_util.h"
 #include "harness/sasl/mechanisms.h"
 
@@ -96,8 +97,7 @@ class PlainServer final : public ServerMechanism {
     // authcid and passwd are 1*SAFE (PLAIN-07); authzid may be absent.
     if (authcid.empty()) return Step::fail(Why::malformed, "PLAIN authcid is empty");
     if (password.empty()) return Step::fail(Why::malformed, "PLAIN password is empty");
-    if (!detail::valid_utf8(authzid) || !detail::valid_utf8(authcid) ||
-        !detail::valid_utf8(password)) {
+    if (!utf8::valid(authzid) || !utf8::valid(authcid) || !utf8::valid(password)) {
       return Step::fail(Why::malformed, "PLAIN field is not valid UTF-8");
     }
     const Account* account = detail::find_account(o_, authcid);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "harness/base/utf8.h"
 #include "harness/sasl/saslprep_tables.h"
 
 namespace sah::sasl::saslprep {
@@ -46,73 +47,20 @@ struct Cp {
   std::size_t offset;  // of the input character it came from
 };
 
-// Strict UTF-8 decoding (no overlongs, no surrogates, nothing above U+10FFFF).
+// Strict UTF-8 decoding (no overlongs, no surrogates, nothing above U+10FFFF); `bad` is the
+// offset of the first character that is not UTF-8.
 bool decode(std::string_view s, std::vector<Cp>& out, std::size_t& bad) {
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    char32_t cp = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c < 0x80) {
-      out.push_back({c, i});
-      ++i;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
+    const auto d = utf8::decode(s, i);
+    if (!d) {
       bad = i;
       return false;
     }
-    if (s.size() - i < len) {
-      bad = i;
-      return false;
-    }
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      const unsigned char l = k == 1 ? lo : 0x80;
-      const unsigned char h = k == 1 ? hi : 0xBF;
-      if (cc < l || cc > h) {
-        bad = i;
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    out.push_back({cp, i});
-    i += len;
+    out.push_back({d->code_point, i});
+    i += d->length;
   }
   return true;
-}
-
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 const tables::Mapping* nfkc_of(char32_t cp) {
@@ -181,7 +129,7 @@ Result<std::string, Failure> prepare(std::string_view utf8, Mode mode) {
   }
   std::string out;
   out.reserve(utf8.size());
-  for (const Cp& c : mapped) encode(c.cp, out);
+  for (const Cp& c : mapped) utf8::append(out, c.cp);
   return out;
 }
 

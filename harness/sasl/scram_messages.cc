@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/codec/base64.h"
+#include "harness/sasl/saslname.h"
 
 namespace sah::sasl::scram {
 namespace {
@@ -91,7 +92,7 @@ Result<Gs2Header, ParseError> parse_gs2(std::string_view m, std::size_t& consume
     if (az.size() < 3 || az.substr(0, 2) != "a=") {
       return unexpected(ParseError{c1 + 1, "gs2 authzid is not `a=saslname`"});
     }
-    auto name = unescape_name(az.substr(2));
+    auto name = saslname::unescape(az.substr(2));
     if (!name) return unexpected(ParseError{c1 + 3 + name.error(), "bad '=' escape in authzid"});
     h.authzid = std::move(name).value();
   }
@@ -101,43 +102,6 @@ Result<Gs2Header, ParseError> parse_gs2(std::string_view m, std::size_t& consume
 }
 
 }  // namespace
-
-std::string escape_name(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == ',') {
-      out += "=2C";
-    } else if (c == '=') {
-      out += "=3D";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-Result<std::string, std::size_t> unescape_name(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == ',') return unexpected(i);
-    if (s[i] != '=') {
-      out += s[i];
-      continue;
-    }
-    if (s.size() - i < 3) return unexpected(i);
-    const std::string_view esc = s.substr(i + 1, 2);
-    if (esc == "2C") {
-      out += ',';
-    } else if (esc == "3D") {
-      out += '=';
-    } else {
-      return unexpected(i);  // RFC 5802 §5.1: any other '=' sequence fails
-    }
-    i += 2;
-  }
-  if (out.empty()) return unexpected(std::size_t{0});
-  return out;
-}
 
 Result<ClientFirst, ParseError> parse_client_first(BytesView m) {
   if (m.size() > kMaxMessage) return unexpected(ParseError{kMaxMessage, "client-first-message too long"});
@@ -157,7 +121,7 @@ Result<ClientFirst, ParseError> parse_client_first(BytesView m) {
     ++k;
   }
   if (k >= a.size() || a[k].name != 'n') return unexpected(ParseError{consumed, "expected n=username"});
-  auto user = unescape_name(a[k].value);
+  auto user = saslname::unescape(a[k].value);
   if (!user) return unexpected(ParseError{a[k].offset + 2 + user.error(), "bad '=' escape in username"});
   out.username = std::move(user).value();
   ++k;

@@ -11,6 +11,7 @@
 #include "harness/base/bytes.h"
 #include "harness/base/result.h"
 #include "harness/sasl/crypto.h"
+#include "harness/sasl/saslname.h"
 
 namespace sah::sasl::scram {
 
@@ -27,10 +28,11 @@ struct ParseError {
   std::string_view what;
 };
 
-// saslname (RFC 5802 §5.1, §7): "," is sent as "=2C" and "=" as "=3D".
-std::string escape_name(std::string_view name);
-// The inverse; any other "=" sequence is an error (offset of the "=").
-Result<std::string, std::size_t> unescape_name(std::string_view saslname);
+// saslname (RFC 5802 §5.1, §7): "," is sent as "=2C" and "=" as "=3D"; the inverse fails on
+// any other "=" sequence (offset of the "="). The code is harness/sasl/saslname.h, shared with
+// OAUTHBEARER; these names stay for the SCRAM callers and tests.
+inline std::string escape_name(std::string_view name) { return saslname::escape(name); }
+inline Result<std::string, std::size_t> unescape_name(std::string_view s) { return saslname::unescape(s); }
 
 // gs2-header = gs2-cbind-flag "," [ authzid ] ","  (RFC 5802 §7, RFC 5801 §4)
 struct Gs2Header {

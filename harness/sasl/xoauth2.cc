@@ -6,14 +6,18 @@
 
 #include "harness/sasl/mech_util.h"
 #include "harness/sasl/mechanisms.h"
+#include "harness/sasl/oauth_common.h"
 
 namespace sah::sasl {
 namespace {
 
-constexpr char kSep = '\x01';
-constexpr std::size_t kMaxMessage = 16384;  // LIM-01: 12288-octet lines must be handled
-constexpr std::string_view kErrorJson =
-    R"({"status":"401","schemes":"bearer","scope":"https://mail.example.com/"})";
+using oauth::kMaxMessage;
+using oauth::kSep;
+
+// The documented answer to the error is an empty line; anything else is junk (XO-03).
+constexpr oauth::ErrorRound kErrorRound{
+    "XOAUTH2", R"({"status":"401","schemes":"bearer","scope":"https://mail.example.com/"})", BytesView(),
+    "XOAUTH2 response to the error challenge must be empty"};
 
 constexpr std::array kCorruptions = {
     CorruptionInfo{"bad-token", "a token the server does not know (XO-02)", Why::bad_credentials},
@@ -25,9 +29,9 @@ constexpr std::array kCorruptions = {
     CorruptionInfo{"comma-separators", "',' instead of ^A (XO-04 e)", Why::malformed},
 };
 
-class Xoauth2Client final : public detail::ClientFirstMechanism {
+class Xoauth2Client final : public oauth::BearerClient {
  public:
-  explicit Xoauth2Client(const ClientOptions& o) : o_(o) {}
+  explicit Xoauth2Client(const ClientOptions& o) : BearerClient(kErrorRound), o_(o) {}
 
  private:
   Bytes first_message() override {
@@ -46,93 +50,38 @@ class Xoauth2Client final : public detail::ClientFirstMechanism {
     if (c == "missing-final-separator" && !m.empty()) m.pop_back();
     return m;
   }
-  Step next(BytesView challenge) override {
-    // The only challenge after the message is the error JSON; the answer is an empty response.
-    if (++steps_ == 1 && !challenge.empty()) return Step::respond({});
-    return Step::fail(Why::bad_server, "XOAUTH2 server sent an unexpected challenge");
-  }
   ClientOptions o_;
-  int steps_ = 0;
 };
 
-class Xoauth2Server final : public ServerMechanism {
+class Xoauth2Server final : public oauth::BearerServer {
  public:
-  explicit Xoauth2Server(const ServerOptions& o) : o_(o) {}
-
-  Step start(const std::optional<Bytes>& initial) override {
-    if (!initial) {
-      state_ = State::want_message;
-      return Step::respond({});
-    }
-    return evaluate(*initial);
-  }
-
-  Step step(BytesView response) override {
-    switch (state_) {
-      case State::want_message: return evaluate(response);
-      case State::error_sent:
-        state_ = State::finished;
-        // The documented answer to the error is an empty line; anything else is junk (XO-03).
-        if (!response.empty()) {
-          return Step::fail(Why::malformed, "XOAUTH2 response to the error challenge must be empty");
-        }
-        return detail::credentials_rejected();
-      case State::finished: break;
-    }
-    return Step::fail(Why::malformed, "XOAUTH2 exchange already finished");
-  }
-
-  std::string authorized_identity() const override { return identity_; }
+  explicit Xoauth2Server(const ServerOptions& o) : BearerServer(kErrorRound), o_(o) {}
 
  private:
-  enum class State { want_message, error_sent, finished };
-
-  Step evaluate(BytesView msg) {
-    state_ = State::finished;
+  Step evaluate(BytesView msg) override {
     if (msg.size() > kMaxMessage) return Step::fail(Why::malformed, "XOAUTH2 message too long");
     if (msg.size() < 2 || msg.substr(msg.size() - 2) != "\x01\x01") {
       return Step::fail(Why::malformed, "XOAUTH2 message does not end with ^A^A");
     }
-    std::optional<BytesView> user;
-    std::optional<BytesView> auth;
-    std::optional<BytesView> ignored;  // unknown keys are skipped
-    BytesView rest = msg.substr(0, msg.size() - 1);  // keep one ^A to end the last pair
-    while (!rest.empty()) {
-      const std::size_t end = rest.find(kSep);
-      const BytesView pair = rest.substr(0, end);
-      rest.remove_prefix(end + 1);
-      const std::size_t eq = pair.find('=');
-      if (eq == BytesView::npos || eq == 0) return Step::fail(Why::malformed, "XOAUTH2 pair is not key=value");
-      const BytesView key = pair.substr(0, eq);
-      const BytesView value = pair.substr(eq + 1);
-      auto& slot = key == "user" ? user : key == "auth" ? auth : ignored;
-      if (&slot != &ignored && slot) return Step::fail(Why::malformed, "XOAUTH2 key repeated");
-      slot = value;
+    // Unknown keys are skipped.
+    constexpr std::array<std::string_view, 2> kKeys = {"user", "auth"};
+    std::array<std::optional<BytesView>, 2> values;
+    const BytesView pairs = msg.substr(0, msg.size() - 1);  // keep one ^A to end the last pair
+    if (const auto e = oauth::read_pairs(pairs, oauth::KeySyntax::any, kKeys, values)) {
+      return Step::fail(Why::malformed, oauth::describe("XOAUTH2", *e));
     }
+    const auto& [user, auth] = values;
     if (!user || user->empty()) return Step::fail(Why::malformed, "XOAUTH2 message has no user=");
     if (!auth) return Step::fail(Why::malformed, "XOAUTH2 message has no auth=");
-    // RFC 6750 §2.1: "Bearer" SP token (the scheme name is case-insensitive, RFC 7235 §2.1).
-    constexpr std::string_view kBearer = "bearer ";
-    if (auth->size() <= kBearer.size()) return Step::fail(Why::malformed, "XOAUTH2 auth= is not a bearer token");
-    for (std::size_t i = 0; i < kBearer.size(); ++i) {
-      char ch = (*auth)[i];
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      if (ch != kBearer[i]) return Step::fail(Why::malformed, "XOAUTH2 auth= is not a bearer token");
-    }
-    const BytesView token = auth->substr(kBearer.size());
+    const std::optional<BytesView> token = oauth::bearer_token(*auth);
+    if (!token) return Step::fail(Why::malformed, "XOAUTH2 auth= is not a bearer token");
     const Account* account = detail::find_account(o_, *user);
-    if (!detail::token_matches(account, token)) {
-      // Unknown user and bad token take this same path (SEC-01).
-      state_ = State::error_sent;
-      return Step::respond(Bytes(kErrorJson));
-    }
-    identity_ = std::string(*user);
-    return Step::done();
+    // Unknown user and bad token take this same path (SEC-01).
+    if (!detail::token_matches(account, *token)) return refuse();
+    return accept(std::string(*user));
   }
 
   ServerOptions o_;
-  State state_ = State::finished;
-  std::string identity_;
 };
 
 std::unique_ptr<ClientMechanism> make_client(const ClientOptions& o) {

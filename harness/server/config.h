@@ -37,6 +37,9 @@ struct Config {
   // interoperability with v1-only clients, not a fault switch, and `faults` stays the record
   // of deliberate misbehaviour.
   bool ntlm_accept_v1 = false;
+  // SCRAM iteration count sent in server-first (sasl::ServerOptions::scram_iterations).
+  // RFC 7677 §4 / RFC 5802 §5.1: at least 4096; only the fuzz target lowers it, for speed.
+  unsigned scram_iterations = 4096;
   Limits limits;
   std::set<std::string> faults;            // names from faults.h; empty: a correct server
 };

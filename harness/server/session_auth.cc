@@ -155,6 +155,7 @@ void Session::Impl::cmd_auth(std::string_view args) {
   o.external_identity_present = !client_identity.empty() || fault("external-without-cert");
   o.external_identity = client_identity.empty() ? std::string("unverified") : client_identity;
   o.ntlm_accept_v1 = config.ntlm_accept_v1;
+  o.scram_iterations = config.scram_iterations;
   o.random = &random;
   const bool static_nonce = (fault("cram-static-challenge") && info->name == "CRAM-MD5") ||
                             (fault("static-server-nonces") &&

@@ -307,6 +307,24 @@ TEST(NtlmParsers, AvPairs) {
   EXPECT_FALSE(parse_av_pairs(unhex("01000200aabb"))) << "no EOL";
 }
 
+TEST(NtlmText, Utf16leOfUtf8) {
+  struct Row {
+    std::string_view in;
+    std::string_view utf16le_hex;
+    const char* why;
+  } rows[] = {
+      {"Us", "55007300", "ASCII: one unit each"},
+      {"\xc3\xa9\xe2\x82\xac", "e900ac20", "two- and three-octet characters: one unit each"},
+      {"\xf0\x9f\x98\x80", "3dd800de", "a supplementary character: a surrogate pair"},
+      {"a\xff", "6100fdff", "an invalid octet becomes U+FFFD"},
+      {"\xe2\x82" "a", "fdfffdff6100", "each octet of a broken sequence is one U+FFFD; 'a' survives"},
+      {"\xe0\x80\x80", "fdfffdfffdff", "an overlong NUL is three U+FFFD, never U+0000"},
+      {"\xed\xa0\x80", "fdfffdfffdff", "an encoded surrogate is not passed on"},
+      {"\xf4\x90\x80\x80", "fdfffdfffdfffdff", "past U+10FFFF"},
+  };
+  for (const Row& r : rows) EXPECT_EQ(hex(utf16le(r.in)), r.utf16le_hex) << r.why;
+}
+
 TEST(NtlmServer, OrderAndTypeErrors) {
   Pair p;
   auto server = find_mechanism("NTLM")->make_server(p.so);
