@@ -5,12 +5,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,8 @@
 #include "harness/scenario/catalogue.h"
 #include "harness/scenario/runner.h"
 #include "harness/scenario/template.h"
+#include "harness/target/profile.h"
+#include "harness/target/supervisor.h"
 
 namespace sah::cli {
 namespace {
@@ -103,9 +108,45 @@ std::string write_outputs(const RunOptions& o, const RunResult& run) {
   return {};
 }
 
+// --profile NAME is targets/NAME (relative to the current folder, like scenarios/); a value
+// with a '/' (or an existing folder or file) is taken as it is.
+std::string resolve_profile(const std::string& given) {
+  std::error_code ec;
+  if (given.find('/') != std::string::npos) return given;
+  const std::filesystem::path under_targets = std::filesystem::path("targets") / given;
+  if (std::filesystem::exists(under_targets, ec)) return under_targets.string();
+  return given;
+}
+
+// The running executable, for a profile's {harness} (the built-in server as a real target).
+std::string own_executable() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
 int run_command(RunOptions o) {
-  if (!o.profile.empty()) return usage("--profile is not supported yet (use --target HOST:PORT)");
-  const bool builtin = o.target.empty();
+  if (!o.profile.empty() && !o.target.empty()) return usage("--target and --profile exclude each other");
+  std::optional<target::Profile> profile;
+  if (!o.profile.empty()) {
+    auto loaded = target::load_profile(resolve_profile(o.profile));
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", target::format(loaded.error()).c_str());
+      return 2;
+    }
+    profile = std::move(loaded.value());
+    // The profile supplies what the command line leaves out.
+    if (o.tls.empty()) o.tls = std::string(net::to_string(profile->tls));
+    if (o.user.empty()) o.user = profile->user;
+    if (o.password.empty() && o.password_env.empty()) o.password = profile->password;
+    if (o.token.empty()) o.token = profile->token;
+    if (o.host.empty()) o.host = profile->hostname;
+    o.submission = o.submission || profile->submission;
+    // One case at a time, so that a server death is charged to the case that caused it.
+    if (o.jobs > 1) std::fprintf(stderr, "smtp-auth-harness run: --profile runs cases one at a time (--jobs 1)\n");
+    o.jobs = 1;
+  }
+  const bool builtin = o.target.empty() && !profile;
   if (o.tls.empty()) o.tls = builtin ? "starttls" : "none";
   const auto tls = net::parse_tls_mode(o.tls);
   if (!tls) return usage("--tls wants none, starttls or implicit, got '" + o.tls + "'");
@@ -120,7 +161,8 @@ int run_command(RunOptions o) {
   if (o.scenarios.empty()) o.scenarios.push_back("scenarios");
   // Results are never lost: with no output named, the JSON goes to a default file.
   if (o.json_file.empty() && o.report_dir.empty()) o.json_file = "smtp-auth-results.json";
-  if (!o.faults.empty() && !builtin) return usage("--fault applies to the built-in server only (use serve --fault)");
+  if (!o.faults.empty() && !builtin && !profile)
+    return usage("--fault applies to the built-in server only (use serve --fault)");
   for (const auto& f : o.faults)
     if (server::find_fault(f) == nullptr) return usage("unknown fault '" + f + "' (serve --list-faults lists them)");
 
@@ -137,6 +179,7 @@ int run_command(RunOptions o) {
   if (cases.empty()) return usage("no case matches the selection");
 
   scenario::RunnerOptions r;
+  std::shared_ptr<target::Supervisor> supervisor;  // stops the server on every way out
   scenario::InterpreterOptions& in = r.interpreter;
   in.tls = *tls;
   in.domain = o.domain;
@@ -178,6 +221,48 @@ int run_command(RunOptions o) {
     in.extra_reply_wait = std::chrono::milliseconds(0);
     r.connector_factory = scenario::builtin_connector_factory(
         scenario::builtin_config(cred, *tls, {o.faults.begin(), o.faults.end()}, o.submission), r.seed);
+    r.needs.submission = o.submission;
+    r.needs.txn = !o.submission;
+  } else if (profile) {
+    // Started by the supervisor on free loopback ports; --fault is appended to its start
+    // command (for profiles that run `{harness} serve`).
+    target::SupervisorOptions so;
+    so.harness = own_executable();
+    so.extra_faults = o.faults;
+    supervisor = std::make_shared<target::Supervisor>(*profile, so);
+    if (const std::string error = supervisor->start(); !error.empty()) {
+      std::fprintf(stderr, "smtp-auth-harness run: %s\n", error.c_str());
+      for (const auto& line : supervisor->log_tail()) std::fprintf(stderr, "  | %s\n", line.c_str());
+      return 2;
+    }
+    in.host = o.host.empty() ? "localhost" : o.host;
+    const net::TlsMode mode = *tls;
+    const bool insecure = o.ca_file.empty();  // a server we started ourselves, self-signed
+    const std::string ca_file = o.ca_file;
+    auto sup = supervisor;
+    // The port is read at each connect: a restart after a crash moves the server to new ports.
+    r.connector_factory = [sup, mode, insecure, ca_file] {
+      net::TcpTarget t;
+      t.host = "127.0.0.1";
+      t.port = mode == net::TlsMode::implicit ? sup->tls_port() : sup->port();
+      t.tls = mode;
+      t.tls_options.insecure = insecure;
+      t.tls_options.ca_file = ca_file;
+      return std::make_unique<net::TcpConnector>(std::move(t));
+    };
+    r.after_case = [sup](CaseResult& c) {
+      // The failed liveness check may come a moment before the kernel reports the exit.
+      if (c.verdict == Verdict::crash) sup->wait_exit(std::chrono::milliseconds(1000));
+      const bool died = !sup->alive();
+      if (!died && c.verdict != Verdict::crash) return;
+      c.server_log = sup->log_tail();
+      if (died) {
+        c.verdict = Verdict::crash;
+        c.severity = Severity::critical;
+        c.reason = "the server " + sup->exit_description() + (c.reason.empty() ? "" : "; " + c.reason);
+      }
+      if (const std::string error = sup->restart(); !error.empty()) c.reason += "; restarting it failed: " + error;
+    };
     r.needs.submission = o.submission;
     r.needs.txn = !o.submission;
   } else {
@@ -225,6 +310,15 @@ int run_command(RunOptions o) {
   if (!result.ok()) return usage(result.error());
   RunResult& run = result.value();
   run.interrupted = run.interrupted || g_stop.load();
+  if (profile) {
+    run.target = "profile " + profile->name + " (" + run.target + ")";
+    // A mechanism the profile expects but the server did not advertise: the profile or the
+    // server's configuration is out of date; the run itself goes on.
+    for (const auto& m : profile->mechanisms)
+      if (std::find(run.mechanisms.begin(), run.mechanisms.end(), m) == run.mechanisms.end())
+        std::fprintf(stderr, "smtp-auth-harness run: profile %s expects %s, not advertised\n", profile->name.c_str(),
+                     m.c_str());
+  }
 
   console.summary(run);
   if (const std::string error = write_outputs(o, run); !error.empty()) return usage(error);
@@ -237,8 +331,8 @@ Command add_run(CLI::App& root) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* app = root.add_subcommand("run", "Run the conformance cases against a server (default: the built-in one)");
   app->add_option("--target", o->target, "HOST:PORT of the server under test (default: the built-in server, in-process)");
-  app->add_option("--profile", o->profile, "a target profile NAME or DIR (not supported yet)");
-  app->add_option("--tls", o->tls, "none, starttls or implicit (default: starttls in-process, none with --target)");
+  app->add_option("--profile", o->profile, "a target profile: targets/NAME or a DIR holding profile.conf; the server is started, watched and restarted after a crash");
+  app->add_option("--tls", o->tls, "none, starttls or implicit (default: starttls in-process, none with --target, the profile's tls with --profile)");
   app->add_flag("--insecure", o->insecure, "do not verify the server's TLS certificate");
   app->add_option("--ca-file", o->ca_file, "PEM file of trusted certificates for verification");
   app->add_option("--user", o->user, "user name of the test account");
@@ -265,7 +359,7 @@ Command add_run(CLI::App& root) {
   app->add_flag("--optional", o->optional, "also run slow or intrusive cases (needs: optional)");
   app->add_option("--domain", o->domain, "EHLO argument ($domain)");
   app->add_option("--host", o->host, "server host name for SASL ($host; default: the target's host)");
-  app->add_option("--fault", o->faults, "built-in server only: turn on a fault switch (repeatable)");
+  app->add_option("--fault", o->faults, "built-in server (in-process or a profile running `serve`): turn on a fault switch (repeatable)");
   app->add_option("--seed", o->seed, "seed for the harness's nonces and the built-in server (default: random)");
   return Command{app, [o] { return run_command(*o); }};
 }

@@ -42,6 +42,7 @@ CaseResult run_one(const Case& c, std::size_t index, const RunnerOptions& o, con
     r.severity = Severity::critical;
     r.reason = "the server died (G4): " + live.detail + "; before that: " + r.reason;
   }
+  if (o.after_case) o.after_case(r);
   return r;
 }
 

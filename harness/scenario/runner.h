@@ -33,6 +33,10 @@ struct RunnerOptions {
   std::string harness_version;
   std::uint64_t seed = 1;  // case i's client randomness is seeded with seed + i
   const std::atomic<bool>* stop = nullptr;  // set: start no further case
+  // Called after each case and its liveness check, on the thread that ran it (before on_case):
+  // a supervised target uses it to charge a server death to the case (verdict crash, the
+  // server's last log lines) and to restart the server before the next case.
+  std::function<void(CaseResult&)> after_case;
   // Called once per finished case, serialised (never two at a time), in completion order.
   std::function<void(const CaseResult&, std::size_t done, std::size_t total)> on_case;
 };
