@@ -79,6 +79,11 @@ void Session::Impl::cmd_auth(std::string_view args) {
   if (state.in_transaction && !fault("auth-in-transaction-allowed")) {
     return refuse("AUTH not permitted during a mail transaction");
   }
+  // RFC 5321 §4.1.4: the transaction ends with the end of data or RSET, and AUTH is allowed
+  // again (ST-07); the fault keeps refusing it once any MAIL was accepted.
+  if (state.mail_seen && fault("auth-after-transaction-refused")) {
+    return refuse("AUTH not permitted during a mail transaction");
+  }
   if (state.greeting != Greeting::ehlo && !fault("auth-before-ehlo-allowed")) return refuse("Send EHLO first");
   // RFC 4954 §8: "AUTH" SP sasl-mech [SP initial-response], single spaces.
   std::vector<std::string_view> parts = split_sp(args);
@@ -94,6 +99,11 @@ void Session::Impl::cmd_auth(std::string_view args) {
     }
   }
   if (parts.size() > 2 && fault("trailing-args-ignored")) parts.resize(2);
+  // RFC 4954 §8: initial-response = base64 / "="; "AUTH mech " (SP, then nothing) has neither and
+  // is a syntax error (SYN-17); the fault reads it as "=".
+  if (parts.size() == 2 && parts[1].empty() && fault("space-without-ir-is-empty")) {
+    parts[1] = binding::kEmptyInitialResponse;
+  }
   if (parts.size() > 2 || std::any_of(parts.begin(), parts.end(), [](std::string_view p) { return p.empty(); })) {
     return bad_command(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
   }

@@ -54,6 +54,9 @@ void Session::Impl::auth_succeeded(std::string identity) {
   // RFC 4954 §6: 235 2.7.0 (RPL-10).
   reply(fault("auth-success-250") ? 250 : 235, "2.7.0", "Authentication successful");
   if (fault("double-reply")) reply(250, "2.0.0", "OK");
+  // RFC 2920 §3.1, RFC 4954 §4: commands pipelined behind a one-round-trip AUTH are read and
+  // answered in order (ST-16); the fault flushes them as if they had come too early.
+  if (fault("pipelined-after-auth-discarded")) reset_reader();
 }
 
 void Session::Impl::auth_failed(int code, std::string_view enhanced, std::string_view text, bool counts) {

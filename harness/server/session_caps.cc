@@ -56,16 +56,28 @@ std::vector<std::string> Session::Impl::extension_lines() const {
   const Impl& s = *this;
   std::vector<std::string> lines;
   lines.push_back(s.config.hostname);
-  lines.emplace_back("PIPELINING");                 // RFC 2920
+  // RFC 6409 §7: a submission server should offer PIPELINING and ENHANCEDSTATUSCODES (TLS-12).
+  const bool submission_extensions = !s.fault("submission-extensions-missing");
+  if (submission_extensions) lines.emplace_back("PIPELINING");  // RFC 2920
   lines.emplace_back("8BITMIME");                   // RFC 6152
   lines.push_back("SIZE " + std::to_string(s.config.limits.max_message));  // RFC 1870
-  lines.emplace_back("ENHANCEDSTATUSCODES");        // RFC 2034
+  if (submission_extensions) lines.emplace_back("ENHANCEDSTATUSCODES");  // RFC 2034
   // RFC 3207 §4.2: not offered once TLS is active (TLS-01, TLS-11).
   if ((s.config.tls_available && !s.state.tls) || (s.state.tls && s.fault("starttls-advertised-in-tls"))) {
     lines.emplace_back("STARTTLS");
   }
+  std::vector<const sasl::MechanismInfo*> advertised = s.offered_mechanisms();
+  if (s.fault("mechanism-list-varies") && advertised.size() > 1) {
+    // RFC 4954 §4, RFC 4422 §6.1.2: a client compares lists to detect down-negotiation, so the
+    // list must be stable (CAP-14); the fault leaves out one mechanism drawn at random (it is
+    // still accepted).
+    std::string draw;
+    s.random.fill(draw, 1);
+    const auto skip = static_cast<std::size_t>(static_cast<unsigned char>(draw[0])) % advertised.size();
+    advertised.erase(advertised.begin() + static_cast<std::ptrdiff_t>(skip));
+  }
   std::string mechs;
-  for (const sasl::MechanismInfo* m : s.offered_mechanisms()) {
+  for (const sasl::MechanismInfo* m : advertised) {
     mechs += ' ';
     mechs += m->name;
   }

@@ -58,7 +58,7 @@ void Session::Impl::cmd_starttls(bool has_args) {
     reply(502, "5.5.1", "STARTTLS not available");
     return;
   }
-  if (state.tls) {
+  if (state.tls && !fault("starttls-twice-accepted")) {
     // RFC 3207 §4.2: TLS is already active (TLS-03).
     reply(503, "5.5.1", "TLS already active");
     return;

@@ -47,6 +47,7 @@ struct State {
   bool in_transaction = false;  // MAIL accepted (RFC 5321 §3.3)
   std::size_t recipients = 0;
   bool failed_auth_seen = false;  // fault mail-after-failed-auth only
+  bool mail_seen = false;         // fault auth-after-transaction-refused only
 };
 
 // A running SASL exchange.

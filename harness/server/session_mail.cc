@@ -91,7 +91,16 @@ void Session::Impl::cmd_mail(std::string_view args, std::size_t line_size) {
         reply(555, "5.5.4", "AUTH parameter not recognized");
         return;
       }
-      if (!valid_auth_param(value)) return bad_command(501, "5.5.4", "Bad AUTH parameter");
+      if (!valid_auth_param(value)) {
+        if (fault("auth-param-crash")) {
+          action = Action::crash;
+          State next = state;
+          next.phase = Phase::hung;
+          transition(next, "fault auth-param-crash");
+          return;
+        }
+        return bad_command(501, "5.5.4", "Bad AUTH parameter");
+      }
       has_auth_param = true;
     } else {
       reply(555, "5.5.4", "Unsupported MAIL parameter");
@@ -99,7 +108,7 @@ void Session::Impl::cmd_mail(std::string_view args, std::size_t line_size) {
     }
   }
   // RFC 5321 §4.5.3.1.4; RFC 4954 §3 item 5: 500 more octets only with AUTH= (ST-13).
-  if (!has_auth_param && line_size + 2 > config.limits.max_command_line) {
+  if ((!has_auth_param || fault("auth-param-line-limit")) && line_size + 2 > config.limits.max_command_line) {
     return bad_command(500, "5.5.6", "Line too long");
   }
   // RFC 4505 §5, RFC 4954 §9 (AN-04): an anonymous login is not an authenticated submitter.
@@ -113,6 +122,7 @@ void Session::Impl::cmd_mail(std::string_view args, std::size_t line_size) {
   State next = state;
   next.in_transaction = true;
   next.recipients = 0;
+  next.mail_seen = true;
   transition(next, "MAIL");
   reply(250, "2.1.0", "OK");
 }

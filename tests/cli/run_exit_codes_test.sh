@@ -25,13 +25,19 @@ check "default JSON results written" 0 $?
 # run), except a deviation the catalogue tolerates (reported non-strict); two faults need the
 # submission policy that exposes them.
 declare -A tolerated=([b64-accept-missing-padding]=1)
-declare -A submission=([mail-after-failed-auth]=1 [mail-without-auth]=1)
+declare -A submission=([mail-after-failed-auth]=1 [mail-without-auth]=1 [submission-extensions-missing]=1
+                       [pipelined-after-auth-discarded]=1)
+# Its only case needs ANONYMOUS, which the in-process run does not configure (RFC 4505 §5: off
+# by default); the negative-control test covers it with an ANONYMOUS set-up.
+declare -A not_exposed=([space-without-ir-is-empty]=1)
 for fault in $("$bin" serve --list-faults | awk 'NR % 2 == 1 {print $1}'); do
   extra=()
   [[ -n "${submission[$fault]:-}" ]] && extra=(--submission)
   "$bin" run --scenarios "$src/scenarios" --fault "$fault" --fail-on practice "${extra[@]}" --json out.json >/dev/null 2>&1
   rc=$?
-  if [[ -n "${tolerated[$fault]:-}" ]]; then
+  if [[ -n "${not_exposed[$fault]:-}" ]]; then
+    check "fault $fault (not exposed by the default run)" 0 "$rc"
+  elif [[ -n "${tolerated[$fault]:-}" ]]; then
     check "fault $fault (tolerated)" 0 "$rc"
     grep -q '"non-strict"' out.json
     check "fault $fault is reported non-strict" 0 $?

@@ -183,6 +183,7 @@ std::vector<FaultRow> rows() {
       {"initial-response-ignored", {}, script(E + "AUTH PLAIN " + IRV + "\r\n"), OK235, "334 \r\n$"},
       {"ir-with-server-first-accepted", {}, script(E + "AUTH CRAM-MD5 dGVzdA==\r\n"), "501 5\\.7\\.0", "334 PD"},
       {"trailing-args-ignored", {}, script(E + "AUTH PLAIN " + IRV + " extra\r\n"), "501 5\\.5\\.4", OK235},
+      {"space-without-ir-is-empty", {}, script(E + "AUTH PLAIN \r\n"), "501 5\\.5\\.4 Syntax", "501 5\\.5\\.2"},
       {"auth-syntax-lax", {}, script(E + "AUTH PL@IN " + IRV + "\r\n"), "501 5\\.5\\.4 Invalid mechanism name", OK235},
       {"verb-case-sensitive", {}, script("ehlo x\r\nnoop\r\n"), "250 2\\.0\\.0 OK", "500 5\\.5\\.1"},
       {"mech-case-sensitive", {}, script(E + "AUTH plain " + IRV + "\r\n"), OK235, "504 5\\.5\\.4"},
@@ -217,6 +218,10 @@ std::vector<FaultRow> rows() {
       {"auth-keyword-empty", mechs({"PLAIN"}), script(E), "250 AUTH PLAIN\r\n", "250 AUTH\r\n"},
       {"ehlo-refused-after-auth", {}, script(E + "AUTH PLAIN " + IRV + "\r\nEHLO y\r\n"), "successful\r\n250-harness",
        "503 5\\.5\\.1 Already authenticated"},
+      {"mechanism-list-varies", mechs({"PLAIN", "LOGIN"}), script(E), "250 AUTH PLAIN LOGIN\r\n",
+       "250 AUTH (PLAIN|LOGIN)\r\n"},
+      {"submission-extensions-missing", {}, script(E), "250-PIPELINING\r\n[^|]*250-ENHANCEDSTATUSCODES\r\n",
+       "localhost\r\n250-8BITMIME\r\n250-SIZE \\d+\r\n250 AUTH"},
       // state machine
       {"auth-before-ehlo-allowed", {}, script("AUTH PLAIN " + IRV + "\r\n"), "503 5\\.5\\.1 Send EHLO first", OK235},
       {"auth-twice-allowed", {}, script(E + "AUTH PLAIN " + IRV + "\r\nAUTH PLAIN " + IRV + "\r\n"),
@@ -233,6 +238,14 @@ std::vector<FaultRow> rows() {
       {"mail-without-auth", auth_required(), script(E + "MAIL FROM:<a@example.net>\r\n"), "530 5\\.7\\.0",
        "250 2\\.1\\.0"},
       {"mail-auth-param-rejected", {}, script(E + "MAIL FROM:<> AUTH=<>\r\n"), "250 2\\.1\\.0", "555 5\\.5\\.4"},
+      {"auth-after-transaction-refused", {}, script(E + "MAIL FROM:<a@example.net>\r\nRSET\r\nAUTH PLAIN " + IRV + "\r\n"),
+       "250 2\\.0\\.0 OK\r\n" + OK235, "250 2\\.0\\.0 OK\r\n503 5\\.5\\.1 AUTH not permitted"},
+      {"auth-param-crash", {}, script(E + "MAIL FROM:<a@example.net> AUTH=a+ZZ@example.com\r\n"),
+       "501 5\\.5\\.4 Bad AUTH parameter", "\\[crash\\]$"},
+      {"auth-param-line-limit", {}, script(E + "MAIL FROM:<a@example.net> AUTH=" + std::string(600, 'x') + "@example.net\r\n"),
+       "250 2\\.1\\.0", "500 5\\.5\\.6"},
+      {"pipelined-after-auth-discarded", {}, script(E + "AUTH PLAIN " + IRV + "\r\nNOOP\r\n"),
+       OK235 + "\r\n250 2\\.0\\.0 OK\r\n$", OK235 + "\r\n$"},
       // STARTTLS
       {"starttls-injection", with_tls(),
        [](Rig& rig) {
@@ -249,6 +262,8 @@ std::vector<FaultRow> rows() {
       {"starttls-parameter-accepted", with_tls(), script(E + "STARTTLS now\r\n"), "501 5\\.5\\.4", "220 2\\.0\\.0"},
       {"starttls-extra-line", with_tls(), script(E + "STARTTLS\r\n"), "Ready to start TLS\r\n\\[start_tls\\]$",
        "Ready to start TLS\r\n250 2\\.0\\.0 OK"},
+      {"starttls-twice-accepted", with_tls(), through_tls("", "EHLO x\r\nSTARTTLS\r\n"),
+       "\\|TLS\\|[^|]*503 5\\.5\\.1 TLS already active", "\\|TLS\\|[^|]*220 2\\.0\\.0"},
       // limits and robustness
       {"long-line-crash", {}, script(E + "AUTH PLAIN " + std::string(5000, 'A') + "\r\n"), "501 5\\.5\\.2",
        "\\[crash\\]$"},
