@@ -5,6 +5,8 @@
 // gsasl's NTLM is client-only; SCRAM and NTLM cross-checks belong with those mechanisms.
 #include <gsasl.h>
 
+#include "tests/sasl/gsasl_util.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -38,28 +40,13 @@ int callback(Gsasl*, Gsasl_session* s, Gsasl_property prop) {
   }
 }
 
-struct Context {
-  Gsasl* ctx = nullptr;
-  Context() {
-    if (gsasl_init(&ctx) == GSASL_OK) gsasl_callback_set(ctx, callback);
-  }
-  ~Context() { gsasl_done(ctx); }
+// The shared gsasl wrappers (tests/sasl/gsasl_util.h), under the names this file uses.
+struct Context : testing::GsaslContext {
+  Context() : GsaslContext(callback) {}
 };
+using Session = testing::GsaslSession;
 
-struct SessionFree {
-  void operator()(Gsasl_session* s) const { gsasl_finish(s); }
-};
-using Session = std::unique_ptr<Gsasl_session, SessionFree>;
-
-// One gsasl step; rc is GSASL_OK, GSASL_NEEDS_MORE or an error.
-int gstep(Gsasl_session* s, BytesView in, Bytes& out) {
-  char* o = nullptr;
-  size_t n = 0;
-  const int rc = gsasl_step(s, in.data(), in.size(), &o, &n);
-  out.assign(o != nullptr ? o : "", o != nullptr ? n : 0);
-  gsasl_free(o);
-  return rc;
-}
+int gstep(Gsasl_session* s, BytesView in, Bytes& out) { return testing::gsasl_step_bytes(s, in, out); }
 
 void set_common(Gsasl_session* s) {
   gsasl_property_set(s, GSASL_SERVICE, "smtp");

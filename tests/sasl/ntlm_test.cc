@@ -1,6 +1,7 @@
 // NTLM: MS-NLMP §4.2.4 NTLMv2 vector byte for byte (values, the CHALLENGE from our server side,
 // the AUTHENTICATE from our client side), round trips, every corruption refused for its reason,
 // and malformed-message tables for the CHALLENGE and AUTHENTICATE parsers.
+#include "tests/sasl/ntlm_vectors.h"
 #include "harness/sasl/ntlm_messages.h"
 
 #include <gtest/gtest.h>
@@ -16,17 +17,11 @@ namespace {
 using testing::ScriptedRandom;
 using namespace ntlm;  // NOLINT
 
-std::string hex(BytesView b) { return codec::hex_encode(b); }
-Bytes unhex(std::string_view h) {
-  std::string clean;
-  for (char c : h) {
-    if (c != ' ' && c != '\n') clean += c;
-  }
-  return codec::hex_decode(clean).value();
-}
+using testing::hex;
+using testing::unhex;
+using testing::kServerChallenge;
+using testing::kClientChallenge;
 
-const Bytes kServerChallenge = unhex("0123456789abcdef");
-const Bytes kClientChallenge(8, '\xaa');
 
 const Bytes kChallengeMessage = unhex(
     "4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef"

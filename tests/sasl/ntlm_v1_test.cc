@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "tests/sasl/ntlm_vectors.h"
 #include "harness/codec/base64.h"
 #include "harness/sasl/ntlm_messages.h"
 #include "harness/sasl/registry.h"
@@ -20,18 +21,11 @@ namespace {
 using testing::ScriptedRandom;
 using namespace ntlm;  // NOLINT(google-build-using-namespace)
 
-std::string hex(BytesView b) { return codec::hex_encode(b); }
-Bytes unhex(std::string_view h) {
-  std::string clean;
-  for (char c : h) {
-    if (c != ' ' && c != '\n') clean += c;
-  }
-  return codec::hex_decode(clean).value();
-}
+using testing::hex;
+using testing::unhex;
+using testing::kServerChallenge;
+using testing::kClientChallenge;
 
-// MS-NLMP §4.2.1 common inputs.
-const Bytes kServerChallenge = unhex("0123456789abcdef");
-const Bytes kClientChallenge(8, '\xaa');
 
 // MS-NLMP §4.2.2.3: AUTHENTICATE_MESSAGE, flags 0xE2808235 (no extended session security);
 // LM 98def7b8…, NT 67c43011…, then the EncryptedRandomSessionKey.

@@ -7,6 +7,8 @@
 //   refuses it as NTLMv1 (NTLM-14); libntlm's NT response equals DES(NTOWFv1) computed here.
 //   gsasl's NTLM client (via libntlm) is the same NTLMv1 code and is not checked again.
 #include <gsasl.h>
+
+#include "tests/sasl/gsasl_util.h"
 #include <ntlm.h>
 
 #include <gtest/gtest.h>
@@ -34,26 +36,13 @@ int callback(Gsasl*, Gsasl_session* s, Gsasl_property prop) {
   return GSASL_NO_CALLBACK;
 }
 
-struct Context {
-  Gsasl* ctx = nullptr;
-  Context() {
-    if (gsasl_init(&ctx) == GSASL_OK) gsasl_callback_set(ctx, callback);
-  }
-  ~Context() { gsasl_done(ctx); }
+// The shared gsasl wrappers (tests/sasl/gsasl_util.h), under the names this file uses.
+struct Context : testing::GsaslContext {
+  Context() : GsaslContext(callback) {}
 };
-struct SessionFree {
-  void operator()(Gsasl_session* s) const { gsasl_finish(s); }
-};
-using Session = std::unique_ptr<Gsasl_session, SessionFree>;
+using Session = testing::GsaslSession;
 
-int gstep(Gsasl_session* s, BytesView in, Bytes& out) {
-  char* o = nullptr;
-  size_t n = 0;
-  const int rc = gsasl_step(s, in.data(), in.size(), &o, &n);
-  out.assign(o != nullptr ? o : "", o != nullptr ? n : 0);
-  gsasl_free(o);
-  return rc;
-}
+int gstep(Gsasl_session* s, BytesView in, Bytes& out) { return testing::gsasl_step_bytes(s, in, out); }
 
 ::testing::AssertionResult ours_against_gsasl(const char* mech, const char* password) {
   Context g;
