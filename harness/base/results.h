@@ -62,6 +62,15 @@ struct Expectation {
   std::string why;
 };
 
+// A profile's expectations file names this case as a known deviation of the server
+// (targets/<name>/expectations.txt): the verdict it is expected to give, the clause it breaks.
+struct KnownDeviation {
+  Verdict verdict = Verdict::fail;
+  std::string clause;       // "RFC4954#4"
+  std::string explanation;  // one line, what the server does
+  std::string source;       // "targets/x/expectations.txt:12"
+};
+
 struct CaseResult {
   std::string id;
   std::string title;
@@ -76,6 +85,7 @@ struct CaseResult {
   std::string reason;                     // one line: why this verdict
   std::vector<TranscriptEntry> transcript;
   std::vector<std::string> server_log;    // last log lines of a supervised server
+  std::optional<KnownDeviation> known;     // listed in the profile's expectations file
   std::int64_t duration_ms = 0;
 };
 
@@ -89,6 +99,9 @@ struct RunResult {
   std::string started_at;                 // ISO 8601 UTC
   std::int64_t duration_ms = 0;
   bool interrupted = false;               // the run was stopped early; results are partial
+  // Against a profile with an expectations file: each verdict that differs from it, one line
+  // each ("case: expected fail (RFC4954#4), got pass"). Empty: the run matches the file.
+  std::optional<std::vector<std::string>> expectation_mismatches;
   std::vector<CaseResult> cases;
 };
 

@@ -34,6 +34,7 @@
 #include "harness/scenario/catalogue.h"
 #include "harness/scenario/runner.h"
 #include "harness/scenario/template.h"
+#include "harness/target/expectations.h"
 #include "harness/target/profile.h"
 #include "harness/target/supervisor.h"
 
@@ -57,6 +58,8 @@ struct RunOptions {
   std::string domain = "harness.example.net";
   std::string host;
   std::uint64_t seed = 0;  // 0: random
+  std::string expectations;     // a profile's known deviations; empty: the profile's own file
+  bool no_expectations = false;  // judge a profile run by --fail-on alone
 };
 
 std::atomic<bool> g_stop{false};
@@ -142,6 +145,8 @@ int run_command(RunOptions o) {
     if (o.token.empty()) o.token = profile->token;
     if (o.host.empty()) o.host = profile->hostname;
     o.submission = o.submission || profile->submission;
+    if (!o.expectations.empty() && o.no_expectations)
+      return usage("--expectations and --no-expectations exclude each other");
     // One case at a time, so that a server death is charged to the case that caused it.
     if (o.jobs > 1) std::fprintf(stderr, "smtp-auth-harness run: --profile runs cases one at a time (--jobs 1)\n");
     o.jobs = 1;
@@ -173,6 +178,35 @@ int run_command(RunOptions o) {
       for (const auto& d : f.diagnostics) std::fprintf(stderr, "%s\n", scenario::format(d).c_str());
     return 2;
   }
+  // A profile's known deviations (targets/NAME/expectations.txt): every case it names must exist.
+  std::optional<target::Expectations> expectations;
+  if (profile && !o.no_expectations) {
+    std::string path = o.expectations;
+    std::error_code ec;
+    const auto own = std::filesystem::path(profile->folder) / "expectations.txt";
+    if (path.empty() && std::filesystem::exists(own, ec)) path = own.lexically_relative(std::filesystem::current_path(ec)).string();
+    if (!path.empty()) {
+      auto loaded = target::load_expectations(path);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "%s\n", target::format(loaded.error()).c_str());
+        return 2;
+      }
+      for (const auto& d : loaded->deviations) {
+        const bool known = std::any_of(catalogue.cases.begin(), catalogue.cases.end(),
+                                       [&](const scenario::Case& c) { return c.id == d.case_id; });
+        if (!known) {
+          std::fprintf(stderr, "%s\n",
+                       target::format({path, d.line, d.col, "no case '" + d.case_id + "' in the scenario catalogue"})
+                           .c_str());
+          return 2;
+        }
+      }
+      expectations = std::move(loaded.value());
+    }
+  } else if (!o.expectations.empty()) {
+    return usage("--expectations applies to --profile runs");
+  }
+
   const auto selection = scenario::make_selection(o.cases, o.tags, o.mech);
   std::vector<scenario::Case> cases;
   for (const scenario::Case* c : scenario::select_cases(catalogue.cases, selection)) cases.push_back(*c);
@@ -237,7 +271,8 @@ int run_command(RunOptions o) {
     }
     in.host = o.host.empty() ? "localhost" : o.host;
     const net::TlsMode mode = *tls;
-    const bool insecure = o.ca_file.empty();  // a server we started ourselves, self-signed
+    // A server we started ourselves, usually with a self-signed certificate (profile.conf `insecure`).
+    const bool insecure = o.ca_file.empty() && (profile->insecure || o.insecure);
     const std::string ca_file = o.ca_file;
     auto sup = supervisor;
     // The port is read at each connect: a restart after a crash moves the server to new ports.
@@ -320,9 +355,78 @@ int run_command(RunOptions o) {
                      m.c_str());
   }
 
+  std::vector<std::string> mismatches;
+  if (expectations) {
+    mismatches = target::apply_expectations(*expectations, run);
+    run.expectation_mismatches = mismatches;
+  }
+
   console.summary(run);
   if (const std::string error = write_outputs(o, run); !error.empty()) return usage(error);
-  return scenario::exit_code(run, *fail_on);
+  if (!expectations) return scenario::exit_code(run, *fail_on);
+  // Judged against the expectations file: known deviations are expected, any other verdict
+  // that is not pass, skip or info (and every deviation that went away) is a difference.
+  for (const auto& line : mismatches) std::fprintf(stderr, "differs from %s: %s\n", expectations->file.c_str(), line.c_str());
+  if (mismatches.empty())
+    std::fprintf(stderr, "smtp-auth-harness run: every verdict matches %s (%zu known deviations)\n",
+                 expectations->file.c_str(), expectations->deviations.size());
+  if (run.interrupted) return 1;
+  return mismatches.empty() ? 0 : 1;
+}
+
+// --profile all: every targets/*/profile.conf in name order, one after the other, each into
+// REPORT/NAME/ (results.json, index.html, junit.xml), then a matrix of all of them in REPORT/.
+// A profile that cannot start does not stop the others. The exit code is the worst of them.
+int run_all_profiles(RunOptions o) {
+  if (!o.json_file.empty() || !o.junit_file.empty() || !o.baseline.empty())
+    return usage("--profile all writes REPORT/NAME/{results.json,index.html,junit.xml} for each profile; "
+                 "--json, --junit and --baseline name one file");
+  if (!o.faults.empty()) return usage("--fault with --profile all: name the profile (--profile builtin)");
+  if (!o.expectations.empty()) return usage("--expectations with --profile all: each profile uses its own file");
+  if (o.report_dir.empty()) o.report_dir = "smtp-auth-report";
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator("targets", ec))
+    if (fs::is_regular_file(entry.path() / "profile.conf", ec)) names.push_back(entry.path().filename().string());
+  if (names.empty()) return usage("--profile all: no targets/*/profile.conf under the current folder");
+  std::sort(names.begin(), names.end());
+
+  int worst = 0;
+  std::vector<std::pair<std::string, int>> outcome;
+  std::vector<RunResult> runs;
+  std::vector<std::string> run_names;
+  for (const auto& name : names) {
+    if (g_stop.load()) break;
+    std::printf("== profile %s ==\n", name.c_str());
+    std::fflush(stdout);
+    RunOptions one = o;
+    one.profile = (fs::path("targets") / name).string();
+    one.report_dir = (fs::path(o.report_dir) / name).string();
+    one.junit_file = (fs::path(o.report_dir) / name / "junit.xml").string();
+    const int code = run_command(one);
+    outcome.emplace_back(name, code);
+    worst = std::max(worst, code);
+    auto read = report::read_results_file((fs::path(one.report_dir) / "results.json").string());
+    if (code != 2 && read) {
+      runs.push_back(std::move(*read));
+      run_names.push_back(name + ".json");
+    }
+  }
+  std::string error;
+  if (runs.size() > 1) {
+    for (const auto& page : report::render_site(runs, run_names))
+      if (!write_file(fs::path(o.report_dir) / page.file, page.content, error)) return usage(error);
+    // The matrix is the front page of a multi-target run.
+    fs::copy_file(fs::path(o.report_dir) / "matrix.html", fs::path(o.report_dir) / "index.html",
+                  fs::copy_options::overwrite_existing, ec);
+  }
+  std::printf("\nprofiles:\n");
+  for (const auto& [name, code] : outcome)
+    std::printf("  %-20s %s\n", name.c_str(),
+                code == 0 ? "ok" : code == 1 ? "verdicts differ (exit 1)" : "could not run (exit 2)");
+  if (runs.size() > 1) std::printf("matrix: %s\n", (fs::path(o.report_dir) / "index.html").string().c_str());
+  return worst;
 }
 
 }  // namespace
@@ -361,7 +465,11 @@ Command add_run(CLI::App& root) {
   app->add_option("--host", o->host, "server host name for SASL ($host; default: the target's host)");
   app->add_option("--fault", o->faults, "built-in server (in-process or a profile running `serve`): turn on a fault switch (repeatable)");
   app->add_option("--seed", o->seed, "seed for the harness's nonces and the built-in server (default: random)");
-  return Command{app, [o] { return run_command(*o); }};
+  app->add_option("--expectations", o->expectations,
+                  "with --profile: the known-deviations file to judge by (default: the profile's expectations.txt)");
+  app->add_flag("--no-expectations", o->no_expectations,
+                "with --profile: ignore the expectations file; the exit code follows --fail-on");
+  return Command{app, [o] { return o->profile == "all" ? run_all_profiles(*o) : run_command(*o); }};
 }
 
 }  // namespace sah::cli

@@ -92,6 +92,22 @@ Html interrupted_banner(const RunResult& run) {
                                   run.cases.size())));
 }
 
+// Against a profile with an expectations file: whether every verdict is the one the file
+// expects (a known deviation), and if not, which differ. This is what CI judges a profile by.
+Html expectations_banner(const RunResult& run) {
+  if (!run.expectation_mismatches) return {};
+  const auto& lines = *run.expectation_mismatches;
+  if (lines.empty())
+    return element("div", {{"class", "banner ok"}},
+                   text("Every verdict matches the profile's expectations file (known deviations are marked)."));
+  Html items;
+  for (const auto& line : lines) items += element("li", {}, text(line));
+  return element("div", {{"class", "banner"}, {"role", "alert"}},
+                 text(fmt::format("{} verdict{} differ{} from the profile's expectations file:", lines.size(),
+                                  lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "")) +
+                     element("ul", {}, items));
+}
+
 Html verdict_chips(const Counts& counts) {
   Html chips;
   for (Verdict v : all_verdicts()) {
@@ -197,6 +213,12 @@ Html clause_links(const std::vector<std::string>& clauses) {
   return join(parts, L::literal(", "));
 }
 
+Html known_deviation(const KnownDeviation& k) {
+  return element("span", {{"class", fmt::format("badge v-{}", to_string(k.verdict))}}, text(to_string(k.verdict))) +
+         text(" ") + clause_links({k.clause}) + text(" — " + k.explanation + " (" + k.source + ")");
+}
+
+
 Html expectations(const std::vector<Expectation>& expected) {
   if (expected.empty()) return text("none recorded");
   Html items;
@@ -298,6 +320,7 @@ Html case_entry(const CaseResult& c) {
             definition("Requirements", code_list(c.requirements)) + definition("Tags", code_list(c.tags)) +
             definition("Expected", expectations(c.expected)) +
             definition("Observed", element("code", {}, text(c.observed))) + definition("Reason", text(c.reason));
+  if (c.known) dl += definition("Known deviation", known_deviation(*c.known));
   Html body = element("dl", {}, dl) + element("h3", {}, text("Transcript")) + transcript(c.transcript);
   if (!c.server_log.empty()) body += element("h3", {}, text("Server log")) + server_log(c.server_log);
   return element("details",
@@ -363,7 +386,7 @@ std::string clause_url(std::string_view clause) {
 
 std::string render_html(const RunResult& run) {
   const RunCounts rc = count(run);
-  Html main = interrupted_banner(run) + overview(rc) + element("h2", {}, text("Cases")) + filters(rc) +
+  Html main = interrupted_banner(run) + expectations_banner(run) + overview(rc) + element("h2", {}, text("Cases")) + filters(rc) +
               case_list(run);
   return page("SMTP AUTH report: " + run.target, "run", run.harness_version, run_header(run), main).str();
 }

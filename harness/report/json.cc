@@ -27,7 +27,7 @@ json case_json(const CaseResult& c) {
     if (!t.decoded.empty()) entry["decoded"] = t.decoded;
     transcript.push_back(std::move(entry));
   }
-  return {
+  json out = {
       {"id", c.id},
       {"title", c.title},
       {"rfc", c.rfc},
@@ -43,6 +43,12 @@ json case_json(const CaseResult& c) {
       {"transcript", std::move(transcript)},
       {"server_log", c.server_log},
   };
+  if (c.known)
+    out["known_deviation"] = {{"verdict", std::string(to_string(c.known->verdict))},
+                              {"clause", c.known->clause},
+                              {"explanation", c.known->explanation},
+                              {"source", c.known->source}};
+  return out;
 }
 
 }  // namespace
@@ -65,6 +71,11 @@ std::string results_json(const RunResult& run, int indent) {
       {"summary", counts},
       {"cases", std::move(cases)},
   };
+  if (run.expectation_mismatches) {
+    json copy = doc;
+    copy["expectation_mismatches"] = *run.expectation_mismatches;
+    return copy.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
+  }
   return doc.dump(indent, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -143,7 +143,30 @@ class Reader {
            get(j, p, "observed", c.observed) && get(j, p, "reason", c.reason) &&
            array_of_objects(j, p, "transcript", c.transcript,
                             [this](const json& v, const std::string& ip, TranscriptEntry& e) { return entry(v, ip, e); }) &&
-           get(j, p, "server_log", c.server_log) && get(j, p, "duration_ms", c.duration_ms);
+           get(j, p, "server_log", c.server_log) && get(j, p, "duration_ms", c.duration_ms) &&
+           known_deviation(j, p, c.known);
+  }
+
+  // Optional: present when the run was judged against a profile's expectations file.
+  bool known_deviation(const json& j, const std::string& p, std::optional<KnownDeviation>& out) {
+    const auto it = j.find("known_deviation");
+    if (it == j.end() || it->is_null()) return true;
+    const std::string kp = sub(p, "known_deviation");
+    if (!it->is_object()) return fail(kp, "expected an object, found " + type_of(*it));
+    KnownDeviation k;
+    if (!verdict(*it, kp, "verdict", k.verdict) || !get(*it, kp, "clause", k.clause) ||
+        !get(*it, kp, "explanation", k.explanation) || !get(*it, kp, "source", k.source))
+      return false;
+    out = std::move(k);
+    return true;
+  }
+
+  bool mismatches(const json& j, RunResult& r) {
+    if (j.find("expectation_mismatches") == j.end()) return true;
+    std::vector<std::string> lines;
+    if (!get(j, "", "expectation_mismatches", lines)) return false;
+    r.expectation_mismatches = std::move(lines);
+    return true;
   }
 
   bool run(const json& j, RunResult& r) {
@@ -158,7 +181,7 @@ class Reader {
     return get(j, "", "harness_version", r.harness_version) && get(j, "", "target", r.target) &&
            get(j, "", "greeting", r.greeting) && get(j, "", "mechanisms", r.mechanisms) && get(j, "", "tls", r.tls) &&
            get(j, "", "started_at", r.started_at) && get(j, "", "duration_ms", r.duration_ms) &&
-           get(j, "", "interrupted", r.interrupted) &&
+           get(j, "", "interrupted", r.interrupted) && mismatches(j, r) &&
            array_of_objects(j, "", "cases", r.cases,
                             [this](const json& v, const std::string& ip, CaseResult& c) { return one_case(v, ip, c); });
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
 namespace sah::target {
@@ -40,9 +41,16 @@ std::vector<std::string_view> split_list(std::string_view s, std::vector<std::si
   return out;
 }
 
-constexpr std::array<std::string_view, 13> kKeys = {
-    "name", "description", "start", "install", "tls", "user", "password",
-    "token", "hostname", "submission", "mechanisms", "fault", "ready_timeout_ms"};
+constexpr std::array<std::string_view, 14> kKeys = {
+    "name",     "description", "start",      "install", "tls",   "user",             "password",
+    "token",    "hostname",    "submission", "insecure", "mechanisms", "fault", "ready_timeout_ms"};
+
+// true/yes/1 or false/no/0; anything else is an error naming the key.
+std::optional<bool> parse_bool(std::string_view v) {
+  if (v == "true" || v == "yes" || v == "1") return true;
+  if (v == "false" || v == "no" || v == "0") return false;
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -127,14 +135,10 @@ Result<Profile, ProfileError> parse_profile(std::string_view text, std::string_v
       p.token = v;
     } else if (key == "hostname") {
       p.hostname = v;
-    } else if (key == "submission") {
-      if (value == "true" || value == "yes" || value == "1") {
-        p.submission = true;
-      } else if (value == "false" || value == "no" || value == "0") {
-        p.submission = false;
-      } else {
-        return fail(line_no, value_col, "submission wants true or false, got '" + v + "'");
-      }
+    } else if (key == "submission" || key == "insecure") {
+      const std::optional<bool> b = parse_bool(value);
+      if (!b) return fail(line_no, value_col, std::string(key) + " wants true or false, got '" + v + "'");
+      (key == "submission" ? p.submission : p.insecure) = *b;
     } else if (key == "mechanisms" || key == "fault") {
       std::vector<std::size_t> cols;
       const auto items = split_list(value, cols);

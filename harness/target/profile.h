@@ -31,6 +31,9 @@ struct Profile {
   std::string user, password, token;  // the test account
   std::string hostname;     // $host for SASL; empty: the run's default
   bool submission = false;  // requires AUTH before MAIL
+  // Do not verify the server's certificate: true by default, since a profile's server makes a
+  // self-signed one at each start; false verifies it against --ca-file or the system store.
+  bool insecure = true;
   std::vector<std::string> mechanisms;  // expected to be advertised
   std::vector<std::string> faults;      // `{harness} serve` fault switches, appended as --fault X
   std::uint32_t ready_timeout_ms = kDefaultReadyTimeoutMs;

@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -18,11 +18,20 @@
 #include <fstream>
 #include <thread>
 
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/error.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/start_dir.hpp>
+
 #include "harness/net/tcp_connector.h"
 
-extern char** environ;
-
 namespace sah::target {
+
+namespace bp = boost::process;
 
 namespace {
 
@@ -71,6 +80,22 @@ bool simple_command(std::string_view command) {
     if (command.rfind(word, 0) == 0 && (command.size() == word.size() || command[word.size()] == ' ')) return false;
   }
   return true;
+}
+
+// Runs in the child between fork and exec (async-signal-safe calls only). A new session, and so
+// a new process group led by the child: kill(-pid) reaches all it spawns, and the terminal's
+// SIGINT reaches only the harness, which then stops the server in order. The signal mask and
+// dispositions the harness changed are put back to the defaults a server expects. If the
+// harness itself dies (even by SIGKILL), the child gets SIGTERM, so it does not outlive us
+// (strictly: when the thread that started it ends; runner threads live until the run is over,
+// and the run stops the server before that anyway).
+void become_session_leader() {
+  ::setsid();
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(sig, SIG_DFL);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
 }  // namespace
@@ -174,52 +199,32 @@ std::string Supervisor::spawn() {
 
   // The environment: ours plus what a start script may want instead of placeholders. The
   // password travels here rather than on the command line, where `ps` would show it.
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    const std::string_view kv(*e);
-    if (kv.rfind("SAH_", 0) != 0) env.emplace_back(kv);
-  }
-  env.push_back("SAH_STATE=" + state_dir_);
-  env.push_back("SAH_PORT=" + std::to_string(port_));
-  env.push_back("SAH_TLS_PORT=" + std::to_string(tls_port_));
-  env.push_back("SAH_USER=" + profile_.user);
-  env.push_back("SAH_PASSWORD=" + profile_.password);
-  env.push_back("SAH_TOKEN=" + profile_.token);
-  env.push_back("SAH_HOSTNAME=" + profile_.hostname);
-  std::vector<char*> envp;
-  for (auto& kv : env) envp.push_back(kv.data());
-  envp.push_back(nullptr);
-
+  bp::environment env = boost::this_process::environment();
+  std::vector<std::string> inherited_sah;
+  for (const auto& entry : env)
+    if (entry.get_name().rfind("SAH_", 0) == 0) inherited_sah.push_back(entry.get_name());
+  for (const auto& name : inherited_sah) env.erase(name);
+  env["SAH_STATE"] = state_dir_;
+  env["SAH_PORT"] = std::to_string(port_);
+  env["SAH_TLS_PORT"] = std::to_string(tls_port_);
+  env["SAH_USER"] = profile_.user;
+  env["SAH_PASSWORD"] = profile_.password;
+  env["SAH_TOKEN"] = profile_.token;
+  env["SAH_HOSTNAME"] = profile_.hostname;
   // A simple command is exec'ed, so the shell becomes the server and its exit (a signal above
   // all) is seen first hand. A command with shell operators runs under the shell, which then
   // reports a death by signal N as status 128+N (describe_wait_status says so).
-  std::string shell = "/bin/sh", dash_c = "-c";
-  std::string script = (simple_command(command.value()) ? "exec " : "") + command.value();
-  char* argv[] = {shell.data(), dash_c.data(), script.data(), nullptr};
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
+  const std::string script = (simple_command(command.value()) ? "exec " : "") + command.value();
   const std::string cwd = profile_.folder.empty() ? std::string(".") : profile_.folder;
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  // A new session (and so a new process group led by the child): kill(-pid) reaches all it
-  // spawns, and the terminal's SIGINT reaches only the harness, which then stops it in order.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, shell.c_str(), &actions, &attr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return profile_.name + ": cannot start /bin/sh: " + strerror(rc);
+  std::error_code ec;
+  bp::child child(bp::exe = "/bin/sh", bp::args = {"-c", script}, bp::start_dir = cwd, bp::env = env,
+                  bp::std_in < bp::null, (bp::std_out & bp::std_err) > log_file_,
+                  bp::extend::on_exec_setup = [](auto&) { become_session_leader(); }, bp::error = ec);
+  if (ec) return profile_.name + ": cannot start /bin/sh: " + ec.message();
+  // From here the supervisor owns the pid: it reaps it with waitpid and signals its group,
+  // which Boost.Process's own wait/terminate (one process, not a group) would not do.
+  const pid_t pid = child.id();
+  child.detach();
   pid_ = pid;
   exited_ = false;
   status_ = 0;

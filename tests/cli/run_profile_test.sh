@@ -88,6 +88,70 @@ check "crash: critical, SIGABRT, server log kept" 0 $?
 check "no server left after the run" 0 "$(leftovers)"
 check "no run folder left" "" "$(ls -A "$TMPDIR")"
 
+# Expectations: the crash listed as a known deviation makes the same run match (exit 0), and
+# each case carries its known deviation in the results.
+cat > expect.txt <<'EXP'
+# case-id          verdict  clause      explanation
+order.2.long-line  crash    RFC4954#4   aborts on a response line over 4096 octets
+EXP
+"$bin" run --profile "$src/targets/builtin" --fault long-line-crash --scenarios order --expectations expect.txt \
+  --json out.json >run.txt 2>err.txt
+check "known crash matches the expectations" 0 $?
+python3 -c '
+import json, sys; d = json.load(open("out.json")); c = d["cases"][1]
+ok = c["known_deviation"]["source"] == "expect.txt:2" and d["expectation_mismatches"] == []
+sys.exit(0 if ok else 1)'
+check "known deviation recorded in the results" 0 $?
+# Without the fault the deviation is gone: the file no longer matches (exit 1), and says so.
+"$bin" run --profile "$src/targets/builtin" --scenarios order --expectations expect.txt --json out.json >/dev/null 2>err.txt
+check "a deviation that went away differs" 1 $?
+grep -q 'order.2.long-line: expected crash (RFC4954#4) (expect.txt:2), got pass' err.txt
+check "the difference is named" 0 $?
+# A new failure not in the file differs too (exit 1).
+"$bin" run --profile "$src/targets/builtin" --fault accept-any-password --scenarios order --expectations expect.txt \
+  --json out.json >/dev/null 2>err.txt
+check "an unlisted failure differs" 1 $?
+grep -q 'order.3.wrong-password: got fail, not listed' err.txt
+check "the unlisted failure is named" 0 $?
+# A bad expectations file: file:line:col, exit 2; a case id the catalogue lacks, too.
+printf 'order.1.good-login  pass  RFC4616#2  fine\n' > bad-expect.txt
+"$bin" run --profile "$src/targets/builtin" --scenarios order --expectations bad-expect.txt >/dev/null 2>err.txt
+check "bad expectations exit code" 2 $?
+grep -q "^bad-expect.txt:1:21: expected a deviation's verdict" err.txt
+check "bad expectations name file:line:col" 0 $?
+printf '# header\nno.such.case  fail  RFC4954#4  gone\n' > stale-expect.txt
+"$bin" run --profile "$src/targets/builtin" --scenarios order --expectations stale-expect.txt >/dev/null 2>err.txt
+check "unknown case in expectations exit code" 2 $?
+grep -q "^stale-expect.txt:2:1: no case 'no.such.case'" err.txt
+check "unknown case names file:line:col" 0 $?
+check "no server left after the expectation runs" 0 "$(leftovers)"
+
+# The harness killed with SIGKILL (no chance to stop anything): the server it started still
+# goes, because it was told to expect SIGTERM when its parent dies.
+cat > order/zz-slow.scn <<'SCN'
+case    order.4.slow
+title   A case that waits long enough to be killed in
+req     LIM-04
+rfc     RFC5321#4.5.3.2
+tags    limits
+fault   auth-success-250
+
+connect
+ehlo
+wait    8000
+alive
+SCN
+"$bin" run --profile "$src/targets/builtin" --scenarios order --cases order.4.slow --json out.json >/dev/null 2>&1 &
+harness_pid=$!
+for _ in $(seq 100); do [[ "$(leftovers)" -ge 1 ]] && break; sleep 0.1; done
+sleep 0.5
+kill -KILL "$harness_pid"
+wait "$harness_pid" 2>/dev/null
+for _ in $(seq 50); do [[ "$(leftovers)" -eq 0 ]] && break; sleep 0.1; done
+check "no server left after the harness was SIGKILLed" 0 "$(leftovers)"
+rm -f order/zz-slow.scn
+rm -rf "$TMPDIR"/*  # the killed harness could not remove its run folder
+
 # The same three cases without the fault: all pass, exit 0 (the profile is found by name).
 mkdir -p targets && cp -r "$src/targets/builtin" targets/
 "$bin" run --profile builtin --scenarios order --json out.json >/dev/null 2>&1

@@ -63,6 +63,26 @@ TEST(JsonWrite, RoundTripsThroughTheReader) {
   EXPECT_EQ(back->cases[1].severity, Severity::none);
 }
 
+TEST(JsonWrite, KnownDeviationsAndMismatchesRoundTrip) {
+  RunResult run = sample();
+  auto plain = read_results(results_json(run), "plain.json");
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_FALSE(plain->expectation_mismatches.has_value());  // not judged against a file
+  EXPECT_FALSE(plain->cases[0].known.has_value());
+  run.cases[0].known = KnownDeviation{Verdict::fail, "RFC4954#4", "accepts it", "targets/x/expectations.txt:7"};
+  run.expectation_mismatches = std::vector<std::string>{"caps.ok: got fail"};
+  auto back = read_results(results_json(run), "judged.json");
+  ASSERT_TRUE(back.ok()) << back.error();
+  ASSERT_TRUE(back->cases[0].known.has_value());
+  EXPECT_EQ(back->cases[0].known->verdict, Verdict::fail);
+  EXPECT_EQ(back->cases[0].known->clause, "RFC4954#4");
+  EXPECT_EQ(back->cases[0].known->explanation, "accepts it");
+  EXPECT_EQ(back->cases[0].known->source, "targets/x/expectations.txt:7");
+  EXPECT_FALSE(back->cases[1].known.has_value());
+  ASSERT_TRUE(back->expectation_mismatches.has_value());
+  EXPECT_EQ(*back->expectation_mismatches, std::vector<std::string>{"caps.ok: got fail"});
+}
+
 TEST(JsonWrite, FieldsAndSummary) {
   const auto doc = nlohmann::json::parse(results_json(sample()));
   EXPECT_EQ(doc["schema"], 1);
