@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the build, the tests and the built-in suite need, from Debian packages.
 # Non-interactive and idempotent: when every package is present it returns at once.
-# Usage: scripts/install-deps.sh [--with-targets]   (--with-targets: also the real SMTP servers)
+# Usage: scripts/install-deps.sh [--with-targets]
+#   --with-targets: also the real SMTP servers of targets/*/ (each profile's own install.sh:
+#   Debian packages, unpacked MTAs, npm packages; idempotent, needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +20,25 @@ packages=(
   libxml2-utils chromium
 )
 
-if [[ "${1:-}" == "--with-targets" ]]; then
-  mapfile -t -O "${#packages[@]}" packages < <(cat targets/*/packages.txt 2>/dev/null | sed 's/#.*//' | xargs -n1)
-fi
+with_targets=0
+case "${1:-}" in
+  "") ;;
+  --with-targets) with_targets=1 ;;
+  *) echo "usage: scripts/install-deps.sh [--with-targets]" >&2; exit 2 ;;
+esac
+
+install_targets() {
+  for script in targets/*/install.sh; do
+    name=$(basename "$(dirname "$script")")
+    t0=$(date +%s)
+    if ! "$script" >"${TMPDIR:-/tmp}/sah-install-$name.log" 2>&1; then
+      echo "install-deps: installing target $name failed:" >&2
+      tail -20 "${TMPDIR:-/tmp}/sah-install-$name.log" >&2
+      exit 1
+    fi
+    echo "install-deps: target $name ready ($(( $(date +%s) - t0 )) s)"
+  done
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +48,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  [[ $with_targets -eq 0 ]] || install_targets
   exit 0
 fi
 
@@ -40,3 +59,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"
+[[ $with_targets -eq 0 ]] || install_targets

@@ -409,7 +409,12 @@ std::string render_matrix(const std::vector<RunResult>& runs, const std::vector<
     std::size_t failures = 0;
     for (const auto& c : runs[r].cases) failures += is_failure(c.verdict) ? 1 : 0;
     head += element("th", {{"title", runs[r].started_at}}, name);
-    totals += element("td", {}, text(fmt::format("{} of {}", failures, runs[r].cases.size())));
+    std::string total = fmt::format("{} of {}", failures, runs[r].cases.size());
+    if (runs[r].expectation_mismatches)
+      total += runs[r].expectation_mismatches->empty()
+                   ? " · as expected"
+                   : fmt::format(" · {} differ from expectations", runs[r].expectation_mismatches->size());
+    totals += element("td", {}, text(total));
   }
   Html rows = element("tr", {}, head) + element("tr", {}, totals);
   for (const auto& id : ids) {
@@ -421,15 +426,19 @@ std::string render_matrix(const std::vector<RunResult>& runs, const std::vector<
         continue;
       }
       const CaseResult& c = *it->second;
-      cells += element("td",
-                       {{"class", "cell " + verdict_classes(c)},
-                        {"title", verdict_label(c) + (c.reason.empty() ? "" : ": " + c.reason)}},
-                       text(verdict_label(c)));
+      // A known deviation (the profile's expectations file) is marked, so a reader tells the
+      // server's recorded non-conformance from a change at a glance.
+      std::string title = verdict_label(c) + (c.reason.empty() ? "" : ": " + c.reason);
+      if (c.known) title += "\nknown deviation (" + c.known->clause + "): " + c.known->explanation;
+      cells += element("td", {{"class", "cell " + verdict_classes(c)}, {"title", title}},
+                       text(verdict_label(c) + (c.known && c.known->verdict == c.verdict ? " (known)" : "")));
     }
     rows += element("tr", {}, cells);
   }
   Html header = element("h1", {}, text(fmt::format("SMTP AUTH conformance: {} targets", runs.size())));
-  Html main = element("table", {{"class", "grid"}}, rows);
+  Html main = element("p", {}, text("\"(known)\": a deviation listed in the target profile's expectations file, "
+                                    "with the clause it breaks (hover a cell for the explanation).")) +
+              element("table", {{"class", "grid"}}, rows);
   const std::string version = runs.empty() ? "" : runs.front().harness_version;
   return page("SMTP AUTH matrix", "matrix", version, header, main).str();
 }
