@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Whole-catalogue wall time, measured three ways in one script:
+# Whole-catalogue wall time, measured four ways in one script:
 #   parse    `list --check` (loading and expanding the catalogue: the baseline)
-#   memory   `run` against the built-in server in-process (no sockets, virtual time)
-#   loopback `run --target` against `serve` on 127.0.0.1 with STARTTLS, --jobs 8
+#   memory   `run --in-process` against the built-in server (no sockets, virtual time)
+#   default  `run` with no target: a built-in server per case on loopback ports, --jobs 16
+#   serve    `run --target` against one `serve` on 127.0.0.1 with STARTTLS, --jobs 8
 # Each is the best of 3 runs; ratios are against the parse baseline.
 # Usage: bench/suite_time.sh [BUILD_DIR]   (default build/default; built if missing)
 set -euo pipefail
@@ -38,15 +39,16 @@ port=$(cat "$ready")
 
 cases=$("$bin" list | wc -l)
 parse=$(best_of_3 "$bin" list --check)
-memory=$(best_of_3 "$bin" run)
+memory=$(best_of_3 "$bin" run --in-process)
+default=$(best_of_3 "$bin" run)
 loopback=$(best_of_3 "$bin" run --target "127.0.0.1:$port" --tls starttls --insecure --user user \
   --password "$password" --user2 user2 --password2 "$password-2" --token "tok-$password" --jobs 8 --timeout 3)
 
-python3 - "$cases" "$parse" "$memory" "$loopback" <<'PY'
+python3 - "$cases" "$parse" "$memory" "$default" "$loopback" <<'PY'
 import sys
-cases, parse, memory, loopback = int(sys.argv[1]), *map(float, sys.argv[2:])
+cases, parse, memory, default, loopback = int(sys.argv[1]), *map(float, sys.argv[2:])
 print(f"{cases} cases")
 print(f"{'mode':<10}{'seconds':>10}{'x parse':>10}")
-for name, t in (("parse", parse), ("memory", memory), ("loopback", loopback)):
+for name, t in (("parse", parse), ("memory", memory), ("default", default), ("serve", loopback)):
     print(f"{name:<10}{t:>10.3f}{t / parse:>10.1f}")
 PY

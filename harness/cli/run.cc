@@ -1,6 +1,7 @@
 // `smtp-auth-harness run`: loads the scenario catalogue, selects cases, runs them against a
-// target (or, with neither --target nor --profile, against the built-in server in-process, a
-// fresh server per case, with credentials generated per run and never printed), prints
+// target (or, with neither --target nor --profile, against the built-in server: a fresh server
+// per case on a free loopback port, or with --in-process through a memory transport, with
+// credentials generated per run and never printed), prints
 // progress, writes the results, and exits 0 / 1 / 2 as DESIGN.md "Command line" says.
 #include <signal.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@
 #include "harness/report/site.h"
 #include "harness/scenario/credential_shape.h"
 #include "harness/server/faults.h"
+#include "harness/scenario/builtin_loopback.h"
 #include "harness/scenario/builtin_target.h"
 #include "harness/scenario/catalogue.h"
 #include "harness/scenario/runner.h"
@@ -51,7 +53,8 @@ struct RunOptions {
   std::vector<std::string> scenarios;
   std::string report_dir, json_file, junit_file, baseline;
   std::vector<std::string> faults;  // built-in server only: fault switches to turn on
-  unsigned jobs = 1;
+  unsigned jobs = 0;  // 0: the default, kBuiltinJobs for the built-in server over loopback, else 1
+  bool in_process = false;  // built-in server without sockets (memory transport, virtual time)
   unsigned timeout_sec = 30;
   std::string fail_on = "must";
   bool submission = false, relay_open = false, optional = false;
@@ -61,6 +64,8 @@ struct RunOptions {
   std::string expectations;     // a profile's known deviations; empty: the profile's own file
   bool no_expectations = false;  // judge a profile run by --fail-on alone
 };
+
+constexpr unsigned kBuiltinJobs = 16;
 
 std::atomic<bool> g_stop{false};
 
@@ -149,9 +154,14 @@ int run_command(RunOptions o) {
       return usage("--expectations and --no-expectations exclude each other");
     // One case at a time, so that a server death is charged to the case that caused it.
     if (o.jobs > 1) std::fprintf(stderr, "smtp-auth-harness run: --profile runs cases one at a time (--jobs 1)\n");
+    if (o.in_process) return usage("--in-process and --profile exclude each other");
     o.jobs = 1;
   }
   const bool builtin = o.target.empty() && !profile;
+  if (o.in_process && !builtin) return usage("--in-process applies to the built-in server only (no --target)");
+  // Each case against the built-in server has a server of its own, so cases run side by side;
+  // the ones that wait for a timeout then overlap instead of adding up.
+  if (o.jobs == 0) o.jobs = builtin && !o.in_process ? kBuiltinJobs : 1;
   if (o.tls.empty()) o.tls = builtin ? "starttls" : "none";
   const auto tls = net::parse_tls_mode(o.tls);
   if (!tls) return usage("--tls wants none, starttls or implicit, got '" + o.tls + "'");
@@ -251,10 +261,17 @@ int run_command(RunOptions o) {
     if (cred.password.empty() || cred.password2.empty() || cred.token.empty())
       return usage("no randomness for the built-in server's credentials");
     in.host = o.host.empty() ? "harness.localhost" : o.host;
-    in.sleep = [](std::chrono::milliseconds) {};  // virtual time: the memory transport never waits
-    in.extra_reply_wait = std::chrono::milliseconds(0);
-    r.connector_factory = scenario::builtin_connector_factory(
-        scenario::builtin_config(cred, *tls, {o.faults.begin(), o.faults.end()}, o.submission), r.seed);
+    server::Config config = scenario::builtin_config(cred, *tls, {o.faults.begin(), o.faults.end()}, o.submission);
+    if (o.in_process) {
+      in.sleep = [](std::chrono::milliseconds) {};  // virtual time: the memory transport never waits
+      in.extra_reply_wait = std::chrono::milliseconds(0);
+      r.connector_factory = scenario::builtin_connector_factory(std::move(config), r.seed);
+    } else {
+      // A fresh server per case on a free loopback port (DESIGN.md: run with no target).
+      auto factory = scenario::builtin_loopback_factory(std::move(config), *tls);
+      if (!factory.ok()) return usage(factory.error());
+      r.connector_factory = std::move(factory.value());
+    }
     r.needs.submission = o.submission;
     r.needs.txn = !o.submission;
   } else if (profile) {
@@ -454,7 +471,11 @@ Command add_run(CLI::App& root) {
   app->add_option("--json", o->json_file, "write the results (JSON, schema 1) to this file");
   app->add_option("--junit", o->junit_file, "write JUnit XML to this file");
   app->add_option("--baseline", o->baseline, "earlier results to compare with in the HTML report");
-  app->add_option("--jobs", o->jobs, "cases run in parallel (default 1)")->check(CLI::Range(1u, 256u));
+  app->add_option("--jobs", o->jobs, "cases run in parallel (default 16 against the built-in server, else 1)")
+      ->check(CLI::Range(1u, 256u));
+  app->add_flag("--in-process", o->in_process,
+                "built-in server without sockets: the session state machine through a memory transport, "
+                "with virtual time (fastest; what the negative-control tests use)");
   app->add_option("--timeout", o->timeout_sec, "seconds each step waits for a reply (default 30)")
       ->check(CLI::Range(1u, 3600u));
   app->add_option("--fail-on", o->fail_on, "lowest fail severity that makes the exit code 1 (default must)");

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -81,6 +82,7 @@ struct Shared {
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> live;  // guarded by mu
   std::atomic<std::size_t> active{0};
   std::atomic<std::size_t> accepted{0};
+  std::function<void()> stop_serving;  // the crash fault with crash_stops_serving
 };
 
 // One client connection. Every member is touched only on the connection's strand (the
@@ -162,8 +164,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (self->out_.capacity() > kKeepOutputCapacity) Bytes().swap(self->out_);
       else self->out_.clear();
       if (ec) {
-        // The peer is gone or stopped reading; a crash fault still takes the process down.
-        if (self->session_.action() == Action::crash) std::abort();
+        // The peer is gone or stopped reading; a crash fault still takes the server down.
+        if (self->session_.action() == Action::crash) {
+          self->crash();
+          return;
+        }
         self->finish();
         return;
       }
@@ -171,6 +176,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
     };
     if (tls_) asio::async_write(*tls_, asio::buffer(out_), std::move(on_written));
     else asio::async_write(socket_, asio::buffer(out_), std::move(on_written));
+  }
+
+  // A fault switch: the server dying is the behaviour under test (catalogue G4).
+  void crash() {
+    if (!shared_.options.crash_stops_serving) std::abort();
+    error_code ignored;
+    socket_.set_option(asio::socket_base::linger(true, 0), ignored);  // a reset, as the kernel sends for a dead process
+    finish();
+    shared_.stop_serving();
   }
 
   void act() {
@@ -191,8 +205,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         close_gracefully();
         return;
       case Action::crash:
-        // A fault switch: the server dying is the behaviour under test (catalogue G4).
-        std::abort();
+        crash();
+        return;
       case Action::hang:
         hang();
         return;
@@ -361,6 +375,24 @@ struct Acceptor::Impl {
     conn->launch();
   }
 
+  // The in-process stand-in for a crash: no new connection, every live one dropped. Posted,
+  // since it is called from a connection's handler.
+  void stop_serving() {
+    asio::post(acceptor.get_executor(), [this] {
+      stopping = true;
+      error_code ignored;
+      acceptor.close(ignored);
+      retry_timer.cancel();
+      std::vector<std::shared_ptr<Connection>> conns;
+      {
+        std::lock_guard lock(shared.mu);
+        for (auto& [_, weak] : shared.live)
+          if (auto c = weak.lock()) conns.push_back(std::move(c));
+      }
+      for (auto& c : conns) c->abort();
+    });
+  }
+
   void refuse(tcp::socket socket) {
     auto s = std::make_shared<tcp::socket>(std::move(socket));
     asio::async_write(*s, asio::buffer(kBusyReply.data(), kBusyReply.size()), [s](const error_code&, std::size_t) {
@@ -378,6 +410,7 @@ Acceptor::Acceptor(Config config, std::shared_ptr<TlsContext> tls, AcceptorOptio
   config.tls_available = tls != nullptr;
   impl_->shared.config = std::move(config);
   impl_->shared.tls = std::move(tls);
+  impl_->shared.stop_serving = [impl = impl_.get()] { impl->stop_serving(); };
   impl_->shared.options = std::move(options);
   auto& s = impl_->shared;
   s.idle_timeout = s.options.idle_timeout_override.count() > 0

@@ -27,6 +27,11 @@ struct AcceptorOptions {
   // The idle timeout comes from Config::limits.idle_timeout; this overrides it when non-zero
   // (tests use milliseconds, the config counts seconds).
   std::chrono::milliseconds idle_timeout_override{0};
+  // What a crash fault does. false (serve): abort the process, a real crash. true (a server
+  // hosted inside the harness, which must survive it): stop serving at once — the listening
+  // socket closed, every connection dropped without a word — which is all a client can see of
+  // a crash; stop() then cleans up as usual.
+  bool crash_stops_serving = false;
 };
 
 class Acceptor {
