@@ -101,6 +101,7 @@ AuthOutcome Exchange::run() {
       return std::move(out_);
     }
     line += " " + enc.value();
+    out_.responses.push_back(enc.value());
   }
   if (!send_line(line, inline_ir && plain(0) ? BytesView(*initial) : BytesView{})) return std::move(out_);
 
@@ -152,6 +153,7 @@ AuthOutcome Exchange::run() {
       out_.harness_error = enc.error();
       return std::move(out_);
     }
+    out_.responses.push_back(enc.value());
     if (!send_line(enc.value(), plain(index) ? BytesView(response) : BytesView{})) return std::move(out_);
   }
 }

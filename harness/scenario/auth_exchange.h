@@ -40,6 +40,9 @@ struct AuthPlan {
 struct AuthOutcome {
   Observation final;                // the judged reply, or closed / timeout / malformed / error
   std::vector<Bytes> challenges;    // decoded 334 challenges, in order ($challenge1 …)
+  // Client messages as they went on the wire, without CRLF (the initial response without
+  // "AUTH MECH "), in order ($response1 …): what a replay case sends again in a new session.
+  std::vector<Bytes> responses;
   std::string harness_error;        // non-empty: the step could not be run (verdict error)
   std::string failure;              // non-empty: the exchange itself failed the step
 };

@@ -7,6 +7,7 @@
 
 #include "harness/codec/base64_malform.h"
 #include "harness/sasl/registry.h"
+#include "harness/scenario/conditions.h"
 #include "harness/scenario/syntax.h"
 #include "harness/scenario/template.h"
 #include "harness/server/faults.h"
@@ -160,7 +161,10 @@ class CaseParser {
     last_step_kw_ = kw;
     expect_target_ = produces_reply(step->second) ? std::optional<std::size_t>(case_.steps.size() - 1) : std::nullopt;
     if (step->second == Step::Kind::auth)
-      for (std::size_t n = 1; n <= kMaxChallengeVariables; ++n) known_.insert("challenge" + std::to_string(n));
+      for (std::size_t n = 1; n <= kMaxChallengeVariables; ++n) {
+        known_.insert("challenge" + std::to_string(n));
+        known_.insert("response" + std::to_string(n));
+      }
   }
 
   bool no_arguments(const MappedLine& l, const std::string& kw, std::size_t ke) {
@@ -509,13 +513,19 @@ class CaseParser {
       std::string_view c = fs[0].text;
       const bool negated = !c.empty() && c.front() == '!';
       if (negated) c.remove_prefix(1);
-      const bool known = (c == "*" && !negated) || c == "tls" || c == "mechs-valid" || c == "auth-mechs" || c == "auth-form:legacy" ||
-                         c == "auth-form:standard" || (c.starts_with("cap:") && c.size() > 4) ||
+      // Conditions over a text operand: the prefix, then a template (variables, macros).
+      std::size_t text_prefix = 0;
+      for (std::string_view p : {std::string_view("b64-canonical:"), std::string_view("json-object:")})
+        if (c.starts_with(p)) text_prefix = p.size();
+      for (const ChallengeCondition& cc : challenge_conditions())
+        if (c.starts_with(cc.prefix)) text_prefix = cc.prefix.size();
+      const bool known = (c == "*" && !negated) || c == "tls" || c == "mechs-valid" || c == "mechs-upper" ||
+                         c == "auth-mechs" || c == "auth-form:legacy" || c == "auth-form:standard" ||
+                         (c.starts_with("cap:") && c.size() > 4) ||
                          (c.starts_with("mech:") && valid_mechanism_name(c.substr(5))) ||
-                         (c.starts_with("b64-canonical:") && c.size() > 14) ||
-                         (c.starts_with("json-object:") && c.size() > 12);
-      if (known && c.starts_with("b64-canonical:")) {
-        const std::size_t text_at = fs[0].begin + (negated ? 1 : 0) + 14;
+                         (text_prefix > 0 && c.size() > text_prefix);
+      if (known && text_prefix > 0) {
+        const std::size_t text_at = fs[0].begin + (negated ? 1 : 0) + text_prefix;
         make_template(l, text_at, fs[0].end);
       }
       if (!known) {

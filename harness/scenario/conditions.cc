@@ -1,8 +1,11 @@
 #include "harness/scenario/conditions.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "harness/codec/base64.h"
+#include "harness/scenario/challenge_checks.h"
 
 namespace sah::scenario {
 
@@ -23,7 +26,27 @@ Result<bool, std::string> compare(std::string_view cond, std::size_t op, bool eq
   return (a.value() == b.value()) == equal;
 }
 
+bool mechanism_names_valid(const smtp::Capabilities& caps, bool strict_case) {
+  if (caps.auth_empty_tokens() != 0) return false;
+  const auto ok = [strict_case](const smtp::AdvertisedMechanism& m) {
+    return m.check == smtp::MechNameCheck::valid || (!strict_case && m.check == smtp::MechNameCheck::lowercase);
+  };
+  return std::all_of(caps.auth_standard().begin(), caps.auth_standard().end(), ok) &&
+         std::all_of(caps.auth_legacy().begin(), caps.auth_legacy().end(), ok);
+}
+
 }  // namespace
+
+const std::vector<ChallengeCondition>& challenge_conditions() {
+  static const std::vector<ChallengeCondition> kList = {
+      {"cram-challenge:", cram_challenge_form},
+      {"printable:", printable_challenge},
+      {"digest-challenge:", digest_initial_challenge_form},
+      {"ntlm-challenge:", ntlm_challenge_form},
+      {"scram-iterations:", scram_iterations_sufficient},
+  };
+  return kList;
+}
 
 Result<bool, std::string> evaluate_condition(std::string_view condition, const ConditionContext& ctx) {
   std::string_view c = trim(condition);
@@ -38,7 +61,10 @@ Result<bool, std::string> evaluate_condition(std::string_view condition, const C
   const smtp::Capabilities* caps = ctx.capabilities;
   if (c == "tls") return ctx.tls;
   if (c == "auth-mechs") return caps != nullptr && !caps->auth_mechanisms().empty();
-  if (c == "mechs-valid") return caps != nullptr && caps->auth_names_valid();
+  // CAP-02: RFC 4422 §3.1 names, upper case; lower-case letters are tolerated (RFC 4954 §8 makes
+  // the names case-insensitive), so mechs-valid accepts them and mechs-upper does not.
+  if (c == "mechs-valid") return caps != nullptr && mechanism_names_valid(*caps, /*strict_case=*/false);
+  if (c == "mechs-upper") return caps != nullptr && mechanism_names_valid(*caps, /*strict_case=*/true);
   if (c == "auth-form:legacy") return caps != nullptr && caps->has_auth_legacy();
   if (c == "auth-form:standard") return caps != nullptr && caps->has_auth_standard();
   if (c.starts_with("cap:")) return caps != nullptr && caps->has(c.substr(4));
@@ -50,6 +76,13 @@ Result<bool, std::string> evaluate_condition(std::string_view condition, const C
     if (!text.ok()) return unexpected(text.error());
     const auto parsed = nlohmann::json::parse(text.value(), nullptr, /*allow_exceptions=*/false);
     return !parsed.is_discarded() && parsed.is_object();
+  }
+  for (const ChallengeCondition& cc : challenge_conditions()) {
+    if (!c.starts_with(cc.prefix)) continue;
+    if (!ctx.expand) return unexpected(std::string("no expander for `") + std::string(c) + "`");
+    auto text = ctx.expand(c.substr(cc.prefix.size()));
+    if (!text.ok()) return unexpected(text.error());
+    return cc.holds(text.value());
   }
   if (c.starts_with("b64-canonical:")) {
     // B64-10: strict decoding already refuses non-canonical text (missing padding, non-zero

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/base/bytes.h"
 #include "harness/base/result.h"
 #include "harness/scenario/ast.h"
 #include "harness/scenario/judge.h"
@@ -20,6 +21,14 @@ struct ConditionContext {
   // Expands an operand of `==` / `!=` (variables and macros).
   std::function<Result<std::string, std::string>(std::string_view)> expand;
 };
+
+// A condition over a 334 payload (`PREFIX:TEXT`, TEXT usually a capture): cram-challenge:,
+// printable:, digest-challenge:, ntlm-challenge:, scram-iterations: (challenge_checks.h).
+struct ChallengeCondition {
+  std::string_view prefix;        // with its ':'
+  bool (*holds)(BytesView base64);
+};
+const std::vector<ChallengeCondition>& challenge_conditions();
 
 // True / false, or why the condition cannot be evaluated (a bad scenario: verdict error).
 Result<bool, std::string> evaluate_condition(std::string_view condition, const ConditionContext& ctx);

@@ -15,6 +15,7 @@
 #include "harness/scenario/conditions.h"
 #include "harness/scenario/connection.h"
 #include "harness/scenario/judge.h"
+#include "harness/scenario/syntax.h"
 #include "harness/smtp/ehlo.h"
 
 namespace sah::scenario {
@@ -47,6 +48,14 @@ std::string_view step_name(Step::Kind k) {
     case Step::Kind::handshake: return "handshake";
   }
   return "step";
+}
+
+std::string swapped_case(std::string s) {
+  for (char& ch : s) {
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    else if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return s;
 }
 
 // A built-in expectation (alive, quit): exactly this code passes, anything else fails.
@@ -92,6 +101,9 @@ class Interpreter {
       : case_(c), connector_(connector), options_(o), random_(random), transcript_(masker_, start_), conn_(transcript_) {
     for (const std::string* s : {&o.credentials.password, &o.credentials.password2, &o.credentials.token})
       if (!s->empty()) masker_.add(*s);
+    // %swapcase[$password]% (PLAIN-12) sends a near-copy of the secret: masked like the secret.
+    for (const std::string* s : {&o.credentials.password, &o.credentials.password2})
+      if (!s->empty() && swapped_case(*s) != *s) masker_.add(swapped_case(*s));
     vars_ = builtin_variables(o, c);
     timeout_ = c.timeout_ms ? Millis(*c.timeout_ms) : o.timeout;
     level_ = c.level == Severity::none ? Severity::must : c.level;
@@ -335,6 +347,8 @@ StepOutcome Interpreter::auth(const Step& s) {
   AuthOutcome out = run_auth_exchange(conn_, transcript_, plan);
   for (std::size_t i = 0; i < out.challenges.size(); ++i)
     vars_["challenge" + std::to_string(i + 1)] = out.challenges[i];
+  for (std::size_t i = 0; i < out.responses.size() && i < syntax::kMaxChallengeVariables; ++i)
+    vars_["response" + std::to_string(i + 1)] = out.responses[i];
   if (!out.harness_error.empty()) return error(out.harness_error);
   if (!out.failure.empty()) {
     StepOutcome o = judged(s, out.final, s.expect);

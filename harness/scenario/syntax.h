@@ -21,8 +21,9 @@ inline constexpr std::string_view kVerdicts = "pass, non-strict, fail, info, inc
 inline constexpr std::string_view kReplySteps =
     "connect, ehlo, ehlo-clear, helo, starttls, send, send-raw, read, auth, silent";
 inline constexpr std::string_view kConditions =
-    "cap:KEYWORD, mech:NAME, auth-form:legacy, auth-form:standard, mechs-valid, tls, b64-canonical:TEXT, $a == $b, "
-    "$a != $b, *";
+    "cap:KEYWORD, mech:NAME, auth-form:legacy, auth-form:standard, mechs-valid, mechs-upper, tls, b64-canonical:TEXT, "
+    "json-object:TEXT, cram-challenge:TEXT, printable:TEXT, digest-challenge:TEXT, ntlm-challenge:TEXT, "
+    "scram-iterations:TEXT, $a == $b, $a != $b, *";
 inline constexpr std::string_view kNeeds =
     "mech:NAME, account, account2, token, tls, starttls, implicit, enh, pipelining, chunking, submission, "
     "txn, optional";

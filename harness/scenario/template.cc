@@ -22,7 +22,7 @@ int hex_value(char c) {
 
 // The template as a tree, built once by Parser and walked by check_template and expand.
 struct Node {
-  enum class Kind { text, variable, b64, hex, repeat };
+  enum class Kind { text, variable, b64, hex, repeat, swapcase };
   Kind kind = Kind::text;
   std::string text;              // text: the octets; variable: the name; b64: the malformer
   std::size_t count = 0;         // repeat
@@ -177,8 +177,12 @@ class Parser {
       name = "repeat";
       n.kind = Node::Kind::repeat;
       i_ += 8;
+    } else if (rest.starts_with("swapcase[")) {
+      name = "swapcase";
+      n.kind = Node::Kind::swapcase;
+      i_ += 10;
     } else {
-      fatal(at, "expected a macro (%b64[, %hex[, %repeat[) after '%' (write '\\%' for a literal '%')");
+      fatal(at, "expected a macro (%b64[, %hex[, %repeat[, %swapcase[) after '%' (write '\\%' for a literal '%')");
       return;
     }
     if (depth + 1 > kMaxMacroDepth) {
@@ -291,6 +295,17 @@ class Expander {
           if (!run(n.body, inner)) return false;
           if (inner.size() > kMaxExpansion / 2) return too_large();
           if (!append(out, codec::hex_encode(inner))) return false;
+          break;
+        }
+        case Node::Kind::swapcase: {
+          // PLAIN-12: the same octets with the case of every ASCII letter swapped.
+          Bytes inner;
+          if (!run(n.body, inner)) return false;
+          for (char& ch : inner) {
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+            else if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+          }
+          if (!append(out, inner)) return false;
           break;
         }
         case Node::Kind::repeat: {

@@ -41,6 +41,14 @@ std::string upper(std::string_view s) {
   return r;
 }
 
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return r;
+}
+
 namespace {
 
 // The reader must hold the longest line any state accepts: AUTH lines and responses (RFC 4954 §4,
@@ -201,11 +209,22 @@ void Session::Impl::handle_command(const smtp::Line& line) {
     bad_command(500, "5.5.1", "Command unrecognized");
     return;
   }
-  // Exactly one SP between the verb and its arguments (RFC 5321 §4.1.1, SYN-07).
+  // RFC 4954 §8: single SPs between the fields of AUTH (SYN-07); the fault crashes on a TAB or
+  // on two SPs in a row there, as a tokenizer that meets an empty field might.
+  if (up == "AUTH" && fault("auth-blank-crash") &&
+      (text.find('\t') != std::string::npos || text.find("  ") != std::string::npos)) {
+    action = Action::crash;
+    State next = state;
+    next.phase = Phase::hung;
+    transition(next, "fault auth-blank-crash");
+    return;
+  }
+  // Exactly one SP between the verb and its arguments (RFC 5321 §4.1.1, SYN-07); auth-syntax-lax
+  // takes any blank.
   std::string_view args;
   bool has_args = false;
   if (v < text.size()) {
-    if (text[v] != ' ') {
+    if (text[v] != ' ' && !(up == "AUTH" && text[v] == '\t' && fault("auth-syntax-lax"))) {
       bad_command(501, "5.5.4", "Syntax error in parameters");
       return;
     }

@@ -132,6 +132,7 @@ void Session::Impl::cmd_auth(std::string_view args) {
   if (parts.size() == 2) ir_text = parts[1];
   if (ir_text && *ir_text == binding::kEmptyInitialResponse && fault("empty-initial-response-misread")) ir_text.reset();
   if (ir_text && fault("initial-response-ignored")) ir_text.reset();
+  if (info->name == "DIGEST-MD5" && fault_trusts_digest_reauthentication(ir_text)) return;
   if (ir_text && !info->client_first) {
     // RFC 4954 §4: an initial response with a server-first mechanism is 501 5.7.0 (SYN-11).
     if (!fault("ir-with-server-first-accepted")) {
@@ -160,12 +161,21 @@ void Session::Impl::cmd_auth(std::string_view args) {
   o.host = config.hostname;
   o.service = "smtp";
   o.channel_binding = !binding_exporter.type.empty() ? binding_exporter : binding_end_point;
-  o.advertised_plus = !fault("scram-no-downgrade-check") &&
-                      std::any_of(offered.begin(), offered.end(), [](const auto* m) { return m->needs_channel_binding; });
+  // RFC 5802 §6, RFC 9266 §3: the binding is this connection's; the fault hands the mechanism
+  // data with one bit flipped, so a correct binding is refused (SCR-16).
+  if (fault("scram-cb-data-wrong") && !o.channel_binding.data.empty()) {
+    o.channel_binding.data[0] = static_cast<char>(o.channel_binding.data[0] ^ 0x01);
+  }
+  // RFC 5802 §6: "y" is a downgrade only when a -PLUS name is advertised (SCR-06); the fault
+  // scram-y-flag-refused treats it as one even when none is (SCR-07).
+  o.advertised_plus = fault("scram-y-flag-refused") ||
+                      (!fault("scram-no-downgrade-check") &&
+                       std::any_of(offered.begin(), offered.end(), [](const auto* m) { return m->needs_channel_binding; }));
   o.external_identity_present = !client_identity.empty() || fault("external-without-cert");
   o.external_identity = client_identity.empty() ? std::string("unverified") : client_identity;
   o.ntlm_accept_v1 = config.ntlm_accept_v1;
-  o.scram_iterations = config.scram_iterations;
+  // RFC 7677 §4: at least 4096 iterations (SCR-02); the fault sends 1024.
+  o.scram_iterations = fault("scram-low-iterations") ? 1024 : config.scram_iterations;
   o.random = &random;
   const bool static_nonce = (fault("cram-static-challenge") && info->name == "CRAM-MD5") ||
                             (fault("static-server-nonces") &&
@@ -204,6 +214,8 @@ void Session::Impl::cmd_auth(std::string_view args) {
       transition(next, "fault crash-on-binary-response");
       return;
     }
+    if (fault_refuses_client_message(*initial)) return;
+    initial = fault_rewrites_client_message(std::move(*initial));
     exchange->last_response = *initial;
     exchange->responses = 1;
   }
@@ -293,6 +305,8 @@ void Session::Impl::auth_line(const smtp::Line& line) {
     transition(next, "fault crash-on-binary-response");
     return;
   }
+  if (fault_refuses_client_message(data)) return;
+  data = fault_rewrites_client_message(std::move(data));
   exchange->last_response = data;
   ++exchange->responses;
   auth_step_result(exchange->mech->step(data));

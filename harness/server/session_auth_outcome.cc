@@ -24,8 +24,9 @@ Bytes corrupt_server_signature(BytesView final_message) {
 
 bool is_scram(std::string_view name) { return name.substr(0, 6) == "SCRAM-"; }
 
-void Session::Impl::send_challenge(BytesView raw_challenge) {
-  exchange->last_challenge = Bytes(raw_challenge);
+void Session::Impl::send_challenge(BytesView mechanism_challenge) {
+  const Bytes raw_challenge = fault_damages_challenge(Bytes(mechanism_challenge));
+  exchange->last_challenge = raw_challenge;
   // RFC 4954 §4, §8: "334" SP [base64]; an empty challenge is "334 " with the space (SYN-10).
   Bytes text;
   if (fault("challenge-not-base64")) {

@@ -30,6 +30,8 @@ bool Session::Impl::usable_now(const sasl::MechanismInfo& m) const {
   }
   if (m.needs_channel_binding) {
     // RFC 5802 §6 (CAP-09 d): -PLUS needs a TLS channel to bind to.
+    // The fault plus-offered-in-cleartext advertises them without TLS (CAP-09 d).
+    if (!state.tls && fault("plus-offered-in-cleartext")) return true;
     if (!state.tls || (binding_exporter.type.empty() && binding_end_point.type.empty())) return false;
   }
   if (!state.tls && needs_tls_for_credentials(m) && !fault("cleartext-mechs-offered")) return false;
@@ -79,8 +81,12 @@ std::vector<std::string> Session::Impl::extension_lines() const {
   std::string mechs;
   for (const sasl::MechanismInfo* m : advertised) {
     mechs += ' ';
-    mechs += m->name;
+    // RFC 4422 §3.1: names are upper case; RFC 4954 §8 lets a client match them in any case, so
+    // lower case is tolerated (CAP-02 LENIENT) and only a fault writes them so.
+    mechs += s.fault("mech-names-lower-case") ? lower(m->name) : std::string(m->name);
   }
+  // RFC 4422 §3.1: '.' is not a mechanism-name character (CAP-02).
+  if (s.fault("mech-name-invalid")) mechs += " X.OLD-AUTH";
   if (s.fault("advertise-unusable-mech")) mechs += " GSSAPI";
   if (s.fault("auth-keyword-empty")) {
     lines.emplace_back("AUTH");

@@ -58,6 +58,11 @@ void Session::Impl::cmd_starttls(bool has_args) {
     reply(502, "5.5.1", "STARTTLS not available");
     return;
   }
+  if (!state.tls && fault("starttls-unavailable-451")) {
+    // RFC 3207 §4: TLS temporarily unavailable is 454 4.7.0 (TLS-09); the fault says 451.
+    reply(451, "4.3.0", "TLS temporarily unavailable");
+    return;
+  }
   if (state.tls && !fault("starttls-twice-accepted")) {
     // RFC 3207 §4.2: TLS is already active (TLS-03).
     reply(503, "5.5.1", "TLS already active");

@@ -132,6 +132,12 @@ struct Session::Impl {
   void auth_failed(int code, std::string_view enhanced, std::string_view text, bool counts);
   void auth_failed_why(sasl::Why why);
   void send_challenge(BytesView raw);
+  // Fault switches acting on SASL messages (session_fault_messages.cc); each does nothing
+  // unless its fault is on. True / the original data when the fault does not apply.
+  bool fault_refuses_client_message(BytesView data);  // replied and ended the exchange
+  Bytes fault_rewrites_client_message(Bytes data) const;
+  bool fault_trusts_digest_reauthentication(const std::optional<std::string_view>& ir_text);  // replied 235
+  Bytes fault_damages_challenge(Bytes challenge) const;
   void end_exchange(State next, std::string_view why);
 
   // --- mail transaction (session_mail.cc) ---
@@ -147,5 +153,6 @@ bool is_scram(std::string_view name);
 // Case-insensitive ASCII comparison and upper-casing for verbs and keywords (RFC 5321 §2.4).
 bool iequals(std::string_view a, std::string_view b);
 std::string upper(std::string_view s);
+std::string lower(std::string_view s);
 
 }  // namespace sah::server

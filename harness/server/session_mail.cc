@@ -112,7 +112,9 @@ void Session::Impl::cmd_mail(std::string_view args, std::size_t line_size) {
     return bad_command(500, "5.5.6", "Line too long");
   }
   // RFC 4505 §5, RFC 4954 §9 (AN-04): an anonymous login is not an authenticated submitter.
-  const bool auth_ok = (state.authenticated && !state.anonymous) || fault("mail-without-auth") ||
+  // The fault anonymous-may-submit counts an anonymous login as an authenticated submitter.
+  const bool auth_ok = (state.authenticated && (!state.anonymous || fault("anonymous-may-submit"))) ||
+                       fault("mail-without-auth") ||
                        (fault("mail-after-failed-auth") && state.failed_auth_seen);
   if (config.require_auth_for_mail && !auth_ok) {
     // RFC 4954 §6, RFC 6409 §4.3 (ST-09, ST-10).

@@ -366,6 +366,42 @@ TEST_F(InterpreterTest, AuthLoginRecordsChallenges) {
   EXPECT_EQ(script->sent[2], b64("s3cret-pass") + "\r\n");
 }
 
+TEST_F(InterpreterTest, AuthRecordsWhatItSentForReplay) {
+  options.expand = expand;  // macros: the template language itself
+  // Client messages as they went on the wire ($response1 …), to be sent again by a later step.
+  answer("334 " + b64("Username:") + "\r\n");
+  answer("334 " + b64("Password:") + "\r\n");
+  answer("235 ok\r\n");
+  answer("334 " + b64("Username:") + "\r\n");
+  answer("535 5.7.8 no\r\n");
+  Case c = make_case({step(K::connect), auth("LOGIN"),
+                      step(K::check, {cond_alt("$response2 == %b64[$password]%", Verdict::pass)}),
+                      send("AUTH LOGIN"), send("$response1", {reply_alt("535", Verdict::pass)})});
+  CaseResult r = run(c);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.reason;
+  ASSERT_EQ(script->sent.size(), 5u);
+  EXPECT_EQ(script->sent[4], b64("alice") + "\r\n");
+}
+
+TEST_F(InterpreterTest, AuthRecordsTheInitialResponseAsResponse1) {
+  options.expand = expand;  // macros: the template language itself
+  answer("235 ok\r\n");
+  Case c = make_case({step(K::connect), auth("PLAIN"),
+                      step(K::check, {cond_alt("$response1 == %b64[\\0$user\\0$password]%", Verdict::pass)})});
+  CaseResult r = run(c);
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.reason;
+}
+
+TEST_F(InterpreterTest, SwappedCasePasswordIsMasked) {
+  options.expand = expand;  // macros: the template language itself
+  answer("535 5.7.8 no\r\n");
+  CaseResult r = run(make_case({step(K::connect), send("AUTH PLAIN %swapcase[$password]%")}));
+  std::string all;
+  for (const auto& line : r.transcript) all += line.text;
+  EXPECT_EQ(all.find("S3CRET-PASS"), std::string::npos) << all;
+  EXPECT_NE(all.find("AUTH PLAIN"), std::string::npos) << all;
+}
+
 TEST_F(InterpreterTest, AuthLoginWithForcedInitialResponse) {
   answer("334 " + b64("Password:") + "\r\n");
   answer("235 ok\r\n");

@@ -36,6 +36,8 @@ constexpr InProcessSetup kSetups[] = {
     {"implicit", net::TlsMode::implicit, false, false},
     {"submission", net::TlsMode::starttls, true, false},
     {"anonymous", net::TlsMode::starttls, false, true},
+    // ANONYMOUS on a submission server: what an anonymous login may do there (AN-04).
+    {"anonymous-submission", net::TlsMode::starttls, true, true},
 };
 
 Credentials credentials() {

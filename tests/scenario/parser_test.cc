@@ -369,6 +369,27 @@ TEST(ScenarioParser, ChallengeVariablesExistAfterAnAuthStep) {
   EXPECT_THAT(short_diagnostics(after), IsEmpty());
 }
 
+TEST(ScenarioParser, ResponseVariablesExistAfterAnAuthStep) {
+  auto before = parse(header() + "connect\nsend $response1\nalive\n");
+  EXPECT_THAT(short_diagnostics(before),
+              ElementsAre("7:6: unknown variable '$response1' (not built in, not a foreach variable, not captured by an "
+                          "earlier step)"));
+  auto after = parse(header() + "connect\nauth CRAM-MD5\nreconnect\nconnect\nsend $response1\nalive\n");
+  EXPECT_THAT(short_diagnostics(after), IsEmpty());
+}
+
+TEST(ScenarioParser, ChallengeConditionsTakeATemplate) {
+  auto r = parse(header() +
+                 "connect\nsend AUTH CRAM-MD5\nexpect 334 $c => pass\n"
+                 "check cram-challenge:$c => pass\ncheck printable:$c => non-strict\n"
+                 "check digest-challenge:$c => pass\ncheck ntlm-challenge:%b64[$c]% => pass\n"
+                 "check scram-iterations:$c => pass\ncheck !mechs-upper => non-strict\ncheck * => fail\n"
+                 "check cram-challenge:$nope => pass\n");
+  auto d = short_diagnostics(r);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_THAT(d[0], ::testing::StartsWith("16:22: unknown variable '$nope'"));
+}
+
 // ---- check ------------------------------------------------------------------------------------
 
 TEST(ScenarioParser, ConsecutiveCheckLinesAreOneGroupOfAlternatives) {

@@ -71,6 +71,13 @@ TEST(ScenarioTemplate, Base64HexAndRepeatMacros) {
   EXPECT_EQ(expanded("%b64[%repeat[300|a]%]%").size(), 400u);
 }
 
+TEST(ScenarioTemplate, SwapcaseMacroSwapsAsciiLettersOnly) {
+  // PLAIN-12: the password with its letter case swapped; digits, punctuation and 8-bit octets stay.
+  EXPECT_EQ(expanded("%swapcase[Pass-w0rd\\xc3\\xa9]%"), "pASS-W0RD\xc3\xa9");
+  EXPECT_EQ(expanded("%b64[%swapcase[$user]%]%", {{"user", "aB"}}), "QWI=");
+  EXPECT_EQ(expanded("%swapcase[]%"), "");
+}
+
 TEST(ScenarioTemplate, Base64WithAMalformer) {
   const std::string valid = codec::base64_encode(std::string("\0tim\0tanstaaftanstaaf", 21));
   const std::string bad = expanded("%b64[\\0tim\\0tanstaaftanstaaf|bad-char-middle]%");
@@ -102,7 +109,7 @@ TEST(ScenarioTemplate, CheckReportsExactColumns) {
 
 TEST(ScenarioTemplate, CheckReportsMacroErrors) {
   EXPECT_THAT(checked("50% off"),
-              ElementsAre("3:3: expected a macro (%b64[, %hex[, %repeat[) after '%' (write '\\%' for a literal '%')"));
+              ElementsAre("3:3: expected a macro (%b64[, %hex[, %repeat[, %swapcase[) after '%' (write '\\%' for a literal '%')"));
   EXPECT_THAT(checked("%b64[abc"), ElementsAre("3:9: expected ']%' to close the %b64[ macro"));
   EXPECT_THAT(checked("%b64[a|nope]%"),
               ElementsAre("3:8: unknown Base64 malformer 'nope' (see: smtp-auth-harness list --malformers)"));

@@ -12,6 +12,7 @@
 #include <regex>
 #include <set>
 
+#include "harness/sasl/ntlm_messages.h"
 #include "tests/server/session_test_helpers.h"
 
 namespace sah::server {
@@ -144,6 +145,32 @@ Drive unpadded_probe() {
   };
 }
 
+// Sends `line` after EHLO and shows the decoded payload of the 334 it gets ("challenge=…"), or
+// the reply when it is no 334.
+Drive first_challenge(std::string line) {
+  return [line = std::move(line)](Rig& rig) {
+    const std::string reply = last_line(transcript(rig, E + line + "\r\n"));
+    if (reply.rfind("334 ", 0) != 0) return "no challenge: " + reply;
+    auto decoded = codec::base64_decode(std::string_view(reply).substr(4));
+    return decoded ? "challenge=" + decoded.value() : "undecodable: " + reply;
+  };
+}
+
+// AUTH NTLM with a NEGOTIATE as initial response; is the CHALLENGE_MESSAGE well formed?
+Drive ntlm_challenge_probe() {
+  return [](Rig& rig) {
+    sasl::ntlm::Negotiate n;
+    n.flags = 0xE20882B7;  // MS-SMTPNTLM §4.2
+    const std::string reply =
+        last_line(transcript(rig, E + "AUTH NTLM " + b64(sasl::ntlm::build_negotiate(n)) + "\r\n"));
+    if (reply.rfind("334 ", 0) != 0) return "no challenge: " + reply;
+    auto decoded = codec::base64_decode(std::string_view(reply).substr(4));
+    if (!decoded) return "undecodable: " + reply;
+    auto parsed = sasl::ntlm::parse_challenge(decoded.value());
+    return std::string(parsed ? "challenge valid" : "challenge invalid: " + std::string(parsed.error().what));
+  };
+}
+
 const std::string OK235 = "235 2\\.7\\.0 Authentication successful";
 const std::string FAIL535 = "535 5\\.7\\.8 Authentication credentials invalid";
 
@@ -215,6 +242,10 @@ std::vector<FaultRow> rows() {
       {"anonymous-offered", {}, script(E + "AUTH ANONYMOUS =\r\n"), "504 5\\.5\\.4", OK235},
       {"external-without-cert", {}, script(E + "AUTH EXTERNAL =\r\n"), "504 5\\.5\\.4", OK235},
       {"auth-legacy-only", mechs({"PLAIN"}), script(E), "250 AUTH PLAIN\r\n", "250 AUTH=PLAIN\r\n"},
+      {"mech-name-invalid", mechs({"PLAIN"}), script(E), "250 AUTH PLAIN\r\n", "250 AUTH PLAIN X\\.OLD-AUTH\r\n"},
+      {"mech-names-lower-case", mechs({"PLAIN"}), script(E), "250 AUTH PLAIN\r\n", "250 AUTH plain\r\n"},
+      {"plus-offered-in-cleartext", mechs({"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"}), script(E),
+       "250 AUTH SCRAM-SHA-256\r\n", "250 AUTH SCRAM-SHA-256 SCRAM-SHA-256-PLUS\r\n", "SCRAM-SHA-256-PLUS"},
       {"auth-keyword-empty", mechs({"PLAIN"}), script(E), "250 AUTH PLAIN\r\n", "250 AUTH\r\n"},
       {"ehlo-refused-after-auth", {}, script(E + "AUTH PLAIN " + IRV + "\r\nEHLO y\r\n"), "successful\r\n250-harness",
        "503 5\\.5\\.1 Already authenticated"},
@@ -262,9 +293,11 @@ std::vector<FaultRow> rows() {
       {"starttls-parameter-accepted", with_tls(), script(E + "STARTTLS now\r\n"), "501 5\\.5\\.4", "220 2\\.0\\.0"},
       {"starttls-extra-line", with_tls(), script(E + "STARTTLS\r\n"), "Ready to start TLS\r\n\\[start_tls\\]$",
        "Ready to start TLS\r\n250 2\\.0\\.0 OK"},
+      {"starttls-unavailable-451", with_tls(), script(E + "STARTTLS\r\n"), "220 2\\.0\\.0", "451 4\\.3\\.0"},
       {"starttls-twice-accepted", with_tls(), through_tls("", "EHLO x\r\nSTARTTLS\r\n"),
        "\\|TLS\\|[^|]*503 5\\.5\\.1 TLS already active", "\\|TLS\\|[^|]*220 2\\.0\\.0"},
       // limits and robustness
+      {"auth-blank-crash", {}, script(E + "AUTH  PLAIN " + IRV + "\r\n"), "501 5\\.5\\.4", "\\[crash\\]$"},
       {"long-line-crash", {}, script(E + "AUTH PLAIN " + std::string(5000, 'A') + "\r\n"), "501 5\\.5\\.2",
        "\\[crash\\]$"},
       {"long-line-no-reply", {}, script(E + "AUTH PLAIN\r\n" + std::string(13000, 'A') + "\r\nNOOP\r\n"),
@@ -304,6 +337,45 @@ std::vector<FaultRow> rows() {
              }),
        "(535|501|334 ZT1)", OK235, "SCRAM-SHA-256-PLUS"},
       {"ntlm-accept-bad-proof", {}, login("NTLM", true), FAIL535, OK235, "NTLM"},
+      {"ntlm-challenge-no-eol", {}, ntlm_challenge_probe(), "^challenge valid$", "^challenge invalid", "NTLM"},
+      {"scram-low-iterations", {}, first_challenge("AUTH SCRAM-SHA-256 " + b64("n,,n=alice,r=abcdefgh")), ",i=4096$",
+       ",i=1024$", "SCRAM-SHA-256"},
+      {"scram-y-flag-refused",
+       [](Config& c) {
+         c.tls_available = true;
+         c.mechanisms = {"SCRAM-SHA-256"};
+       },
+       login("SCRAM-SHA-256", false,
+             [](sasl::ClientOptions& o) {
+               // A client able to bind, facing a server without -PLUS: gs2 flag "y" (SCR-07).
+               o.channel_binding = {"tls-exporter", std::string(32, '\x22')};
+               o.server_supports_plus = false;
+             }),
+       OK235, "(535|501|334 ZT1)", "SCRAM-SHA-256"},
+      {"scram-extensions-ignored", {}, script(E + "AUTH SCRAM-SHA-256 " + b64("n,,m=ext,n=alice,r=abcdefgh") + "\r\n"),
+       "(535|501) 5\\.", "334 cj1h", "SCRAM-SHA-256"},
+      {"scram-cb-data-wrong", with_tls(), login("SCRAM-SHA-256-PLUS", false), OK235, "(535 5\\.7\\.8|334 ZT1)",
+       "SCRAM-SHA-256-PLUS"},
+      {"digest-challenge-stale-opaque", {}, first_challenge("AUTH DIGEST-MD5"), "algorithm=md5-sess,charset=utf-8$",
+       "stale=true,opaque="},
+      {"digest-subsequent-auth-trusted", {},
+       script(E + "AUTH DIGEST-MD5 " +
+              b64("username=\"alice\",realm=\"x\",nonce=\"n\",cnonce=\"c\",nc=00000001,qop=auth,"
+                  "digest-uri=\"smtp/x\",response=00000000000000000000000000000000") +
+              "\r\n"),
+       "501 5\\.7\\.0", OK235},
+      {"authzid-unsupported", {}, script(E + "AUTH PLAIN " + plain_ir(kUser, kUser, kPassword) + "\r\n"), OK235,
+       "501 5\\.5\\.4"},
+      {"oauthbearer-unknown-key-refused", with_tls(),
+       through_tls("", "EHLO x\r\nAUTH OAUTHBEARER " +
+                           b64("n,a=alice,\x01xyz=1\x01" "auth=Bearer tok-alice\x01\x01") + "\r\n"),
+       OK235, "501 5\\.5\\.2"},
+      {"anonymous-may-submit",
+       [](Config& c) {
+         c.mechanisms = {"PLAIN", "ANONYMOUS"};
+         c.require_auth_for_mail = true;
+       },
+       script(E + "AUTH ANONYMOUS =\r\nMAIL FROM:<>\r\n"), "530 5\\.7\\.0", "250 2\\.1\\.0"},
       {"oauth-error-not-json", mechs({"XOAUTH2"}), script(E + "AUTH XOAUTH2 " + b64("user=alice\x01" "auth=Bearer nope\x01\x01") + "\r\n"),
        "334 eyJ", "334 aW52YWxpZCB0b2tlbi"},
   };
