@@ -18,6 +18,8 @@ int run_app(int argc, char** argv) {
       add_report(root),
       add_run(root),
       add_list(root),
+      add_fuzz(root),
+      add_replay(root),
   };
   try {
     root.parse(argc, argv);

@@ -16,5 +16,7 @@ Command add_serve(CLI::App& root);
 Command add_run(CLI::App& root);
 Command add_list(CLI::App& root);
 Command add_report(CLI::App& root);
+Command add_fuzz(CLI::App& root);
+Command add_replay(CLI::App& root);
 
 }  // namespace sah::cli
