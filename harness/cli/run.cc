@@ -57,7 +57,7 @@ struct RunOptions {
   bool in_process = false;  // built-in server without sockets (memory transport, virtual time)
   unsigned timeout_sec = 30;
   std::string fail_on = "must";
-  bool submission = false, relay_open = false, optional = false;
+  bool submission = false, relay_open = false, optional = false, tls_required = false;
   std::string domain = "harness.example.net";
   std::string host;
   std::uint64_t seed = 0;  // 0: random
@@ -150,6 +150,7 @@ int run_command(RunOptions o) {
     if (o.token.empty()) o.token = profile->token;
     if (o.host.empty()) o.host = profile->hostname;
     o.submission = o.submission || profile->submission;
+    o.tls_required = o.tls_required || profile->tls_required;
     if (!o.expectations.empty() && o.no_expectations)
       return usage("--expectations and --no-expectations exclude each other");
     // One case at a time, so that a server death is charged to the case that caused it.
@@ -274,13 +275,20 @@ int run_command(RunOptions o) {
     }
     r.needs.submission = o.submission;
     r.needs.txn = !o.submission;
+    r.needs.tls_required = *tls == net::TlsMode::starttls;  // builtin_config's policy
   } else if (profile) {
     // Started by the supervisor on free loopback ports; --fault is appended to its start
     // command (for profiles that run `{harness} serve`).
     target::SupervisorOptions so;
     so.harness = own_executable();
     so.extra_faults = o.faults;
-    supervisor = std::make_shared<target::Supervisor>(*profile, so);
+    // The server's account is the run's (SAH_USER, SAH_PASSWORD, SAH_TOKEN): --user and
+    // --password override the profile's for both sides.
+    target::Profile started = *profile;
+    started.user = o.user;
+    started.password = o.password;
+    started.token = o.token;
+    supervisor = std::make_shared<target::Supervisor>(std::move(started), so);
     if (const std::string error = supervisor->start(); !error.empty()) {
       std::fprintf(stderr, "smtp-auth-harness run: %s\n", error.c_str());
       for (const auto& line : supervisor->log_tail()) std::fprintf(stderr, "  | %s\n", line.c_str());
@@ -338,6 +346,7 @@ int run_command(RunOptions o) {
     r.needs.submission = o.submission;
     r.needs.txn = o.relay_open;
   }
+  if (!builtin) r.needs.tls_required = o.tls_required;
   r.needs.account = !cred.user.empty() && !cred.password.empty();
   r.needs.account2 = !cred.user2.empty() && !cred.password2.empty();
   r.needs.token = !cred.token.empty();
@@ -482,6 +491,8 @@ Command add_run(CLI::App& root) {
   app->add_flag("--submission", o->submission, "the target requires AUTH before MAIL (needs: submission)");
   app->add_flag("--relay-open", o->relay_open, "the target accepts MAIL without AUTH (needs: txn)");
   app->add_flag("--optional", o->optional, "also run slow or intrusive cases (needs: optional)");
+  app->add_flag("--tls-required", o->tls_required,
+                "the target's policy refuses cleartext-password mechanisms before TLS (needs: tls-required)");
   app->add_option("--domain", o->domain, "EHLO argument ($domain)");
   app->add_option("--host", o->host, "server host name for SASL ($host; default: the target's host)");
   app->add_option("--fault", o->faults, "built-in server (in-process or a profile running `serve`): turn on a fault switch (repeatable)");

@@ -173,7 +173,9 @@ void Interpreter::remember_capabilities(const Observation& obs) {
 StepOutcome Interpreter::judged_with(const Observation& obs, const std::vector<Alternative>& alts,
                                      const DefaultExpectation& d) {
   StepOutcome o;
-  o.judgement = judge(alts, obs, d, level_);
+  Observation seen = obs;
+  seen.check_enhanced = caps_ && caps_->enhanced_status_codes();
+  o.judgement = judge(alts, seen, d, level_);
   for (auto& [name, value] : o.judgement.captures) vars_[name] = value;
   o.expected = expectations(alts, d);
   o.observed = describe(obs);
@@ -393,6 +395,20 @@ StepOutcome Interpreter::closed(const Step&) {
 
 StepOutcome Interpreter::silent(const Step& s) {
   const std::string pattern = "silent " + std::to_string(s.millis) + " ms";
+  if (!s.expect.empty()) {
+    // README: with expect lines, whatever arrives is judged by them, and `expect timeout`
+    // is the silence holding (for rules where an early reply is lenient, e.g. SYN-16).
+    if (!conn_.has_unread()) {
+      const net::Event e = conn_.expect_nothing(Millis(s.millis));
+      switch (e.kind) {
+        case net::Event::Kind::timeout: return judged(s, Observation::timeout(), s.expect);
+        case net::Event::Kind::closed: return judged(s, Observation::closed(), s.expect);
+        case net::Event::Kind::error: return judged(s, Observation::network_error(e.what), s.expect);
+        case net::Event::Kind::data: break;  // fed to the reply parser: read the reply below
+      }
+    }
+    return judged(s, conn_.read_reply(timeout_), s.expect);
+  }
   if (conn_.has_unread()) return built_in(Verdict::fail, level_, "the server sent data (expected silence)", pattern, "data");
   const net::Event e = conn_.expect_nothing(Millis(s.millis));
   switch (e.kind) {

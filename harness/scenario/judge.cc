@@ -77,8 +77,8 @@ bool code_matches(std::string_view pattern, int code) {
   return true;
 }
 
-bool enhanced_matches(const std::optional<std::string>& pattern, const smtp::Reply& reply) {
-  if (!pattern) return true;
+bool enhanced_matches(const std::optional<std::string>& pattern, const smtp::Reply& reply, bool check) {
+  if (!pattern || !check) return true;
   if (*pattern == "-") return !reply.enhanced.has_value();
   if (!reply.enhanced) return false;
   return enhanced_pattern_matches(*pattern, *reply.enhanced);
@@ -142,9 +142,10 @@ std::string render(const Alternative& alt) {
   return s;
 }
 
-std::optional<Captures> matches(const Alternative& alt, const smtp::Reply& reply) {
+std::optional<Captures> matches(const Alternative& alt, const smtp::Reply& reply, bool check_enhanced) {
   if (alt.kind != Alternative::Kind::reply) return std::nullopt;
-  if (!code_matches(alt.code, reply.code) || !enhanced_matches(alt.enhanced, reply)) return std::nullopt;
+  if (!code_matches(alt.code, reply.code) || !enhanced_matches(alt.enhanced, reply, check_enhanced))
+    return std::nullopt;
   if (!alt.text) return Captures{};
   return glob_match(*alt.text, reply_text(reply));
 }
@@ -180,13 +181,13 @@ Judgement judge(const std::vector<Alternative>& alts, const Observation& obs, co
     bool named = false;
     for (const Alternative& a : alts)
       if (a.kind == Alternative::Kind::reply && a.code != "*" && code_matches(a.code, r.code) &&
-          enhanced_matches(a.enhanced, r))
+          enhanced_matches(a.enhanced, r, obs.check_enhanced))
         named = true;
     if (!named) return decide(Verdict::inconclusive, Severity::none, level, "temporary reply (G7): " + seen);
   }
 
   for (std::size_t i = 0; i < alts.size(); ++i) {
-    if (auto caps = matches(alts[i], r)) {
+    if (auto caps = matches(alts[i], r, obs.check_enhanced)) {
       Judgement j = from_alternative(alts[i], i, level, seen);
       j.captures = std::move(*caps);
       return j;

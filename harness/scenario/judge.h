@@ -29,6 +29,9 @@ struct Observation {
   Kind kind = Kind::error;
   smtp::Reply reply;   // kind == reply
   std::string detail;  // malformed: what is wrong and where; error: what went wrong
+  // Whether `x.y.z` patterns apply: only when the current EHLO reply advertised
+  // ENHANCEDSTATUSCODES (RFC 2034 §3; catalogue notation {enh}). Otherwise they match anything.
+  bool check_enhanced = true;
 
   static Observation of(smtp::Reply r) { return {Kind::reply, std::move(r), {}}; }
   static Observation malformed_reply(std::string why) { return {Kind::malformed, {}, std::move(why)}; }
@@ -55,8 +58,9 @@ struct Judgement {
 
 // `235`, `5xx`, `50x` (each character a digit or `x`), or `*`.
 bool code_matches(std::string_view pattern, int code);
-// nullopt: anything; "-": no (valid) enhanced code; "5.7.8", "5.7.*", "5.*".
-bool enhanced_matches(const std::optional<std::string>& pattern, const smtp::Reply& reply);
+// nullopt: anything; "-": no (valid) enhanced code; "5.7.8", "5.7.*", "5.*". With `check`
+// false (ENHANCEDSTATUSCODES not advertised) every pattern matches.
+bool enhanced_matches(const std::optional<std::string>& pattern, const smtp::Reply& reply, bool check = true);
 // The text a TEXT glob sees: all lines joined with LF, without codes and without the enhanced
 // code of each line that repeats the first line's.
 std::string reply_text(const smtp::Reply& reply);
@@ -67,7 +71,7 @@ std::string describe(const Observation& obs);
 // The alternative as written: "501 5.5.2 *", "closed", "timeout", "cap:AUTH".
 std::string render(const Alternative& alt);
 // Whether the reply alternative matches; the captures of its glob when it does.
-std::optional<Captures> matches(const Alternative& alt, const smtp::Reply& reply);
+std::optional<Captures> matches(const Alternative& alt, const smtp::Reply& reply, bool check_enhanced = true);
 
 // The verdict of one judged reply step: the global rules first (malformed reply → fail must;
 // 421 / 454 4.7.0 → inconclusive unless named; closed → fail unless named; nothing → timeout

@@ -15,6 +15,7 @@ std::optional<bool> need_holds(const std::string& what, const NeedsContext& ctx)
   if (what == "pipelining") return caps != nullptr && caps->pipelining();
   if (what == "chunking") return caps != nullptr && caps->chunking();
   if (what == "submission") return ctx.submission;
+  if (what == "tls-required") return ctx.tls_required;
   if (what == "txn") return ctx.txn;
   if (what == "optional") return ctx.optional;
   return std::nullopt;

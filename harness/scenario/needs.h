@@ -19,6 +19,9 @@ struct NeedsContext {
   bool token = false;       // an OAuth bearer token
   net::TlsMode tls = net::TlsMode::none;
   bool submission = false;  // authentication required before MAIL
+  // The target's policy requires TLS before cleartext-password mechanisms (RFC 4954 §4,
+  // RFC 8314; catalogue 5.14: TLS-07 applies to such submission set-ups, not to every server).
+  bool tls_required = false;
   bool txn = false;         // MAIL accepted without authentication
   bool optional = false;    // run --optional
 };

@@ -69,6 +69,8 @@ constexpr std::array kFaults = {
               "RFC 5321 §2.4 (SYN-15)"},
     FaultInfo{"bare-lf-line-end", "a bare LF ends a command line",
               "RFC 5321 §2.3.8 (SYN-16, lenient)"},
+    FaultInfo{"bare-lf-crash", "a command line ended by a bare LF makes the server crash",
+              "RFC 5321 §2.3.8 (SYN-16)"},
     FaultInfo{"auth-blank-crash", "a TAB or two SPs in a row in an AUTH line make the server crash",
               "RFC 4954 §8, RFC 5321 §4.1.1 (SYN-07)"},
     // --- replies (RFC 5321 §4.2, RFC 2034, RFC 3463) ---

@@ -57,7 +57,7 @@ namespace {
 smtp::LineReader::Options reader_options(const Config& c) {
   smtp::LineReader::Options o;
   o.max_line = std::max({c.limits.max_auth_line, c.limits.max_command_line + 500, c.limits.max_text_line});
-  o.accept_bare_lf = c.faults.count("bare-lf-line-end") != 0;
+  o.accept_bare_lf = c.faults.count("bare-lf-line-end") != 0 || c.faults.count("bare-lf-crash") != 0;
   return o;
 }
 
@@ -70,7 +70,9 @@ Session::Impl::Impl(const Config& c, Random& r) : config(c), random(r), reader(r
 bool Session::Impl::fault(std::string_view name) const {
   // Every name the session asks for must be in the table (a typo would silently never fire).
   assert(find_fault(name) != nullptr);
-  return !config.faults.empty() && config.faults.count(std::string(name)) != 0;
+  // A scan of the switches that are on (none or a few) instead of set::count, which would build a
+  // std::string per query: the session asks several times per command and per reply.
+  return std::any_of(config.faults.begin(), config.faults.end(), [name](const std::string& f) { return f == name; });
 }
 
 void Session::Impl::transition(State next, std::string_view why) {
@@ -176,6 +178,13 @@ void Session::Impl::handle_command(const smtp::Line& line) {
   if (fault("verb-case-sensitive") && verb != upper(verb)) verb = "?" + verb;  // not recognised
   const std::string up = upper(verb);
 
+  if (fault("bare-lf-crash") && line.bare_lf) {
+    action = Action::crash;
+    State next = state;
+    next.phase = Phase::hung;
+    transition(next, "fault bare-lf-crash");
+    return;
+  }
   if (fault("long-line-crash") && up == "AUTH" && (line.too_long || text.size() > 4096)) {
     action = Action::crash;
     State next = state;

@@ -41,9 +41,9 @@ std::vector<std::string_view> split_list(std::string_view s, std::vector<std::si
   return out;
 }
 
-constexpr std::array<std::string_view, 14> kKeys = {
-    "name",     "description", "start",      "install", "tls",   "user",             "password",
-    "token",    "hostname",    "submission", "insecure", "mechanisms", "fault", "ready_timeout_ms"};
+constexpr std::array<std::string_view, 15> kKeys = {
+    "name",       "description", "start",        "install",  "tls",        "user",  "password",        "token",
+    "hostname",   "submission",  "tls_required", "insecure", "mechanisms", "fault", "ready_timeout_ms"};
 
 // true/yes/1 or false/no/0; anything else is an error naming the key.
 std::optional<bool> parse_bool(std::string_view v) {
@@ -135,10 +135,10 @@ Result<Profile, ProfileError> parse_profile(std::string_view text, std::string_v
       p.token = v;
     } else if (key == "hostname") {
       p.hostname = v;
-    } else if (key == "submission" || key == "insecure") {
+    } else if (key == "submission" || key == "insecure" || key == "tls_required") {
       const std::optional<bool> b = parse_bool(value);
       if (!b) return fail(line_no, value_col, std::string(key) + " wants true or false, got '" + v + "'");
-      (key == "submission" ? p.submission : p.insecure) = *b;
+      (key == "submission" ? p.submission : key == "insecure" ? p.insecure : p.tls_required) = *b;
     } else if (key == "mechanisms" || key == "fault") {
       std::vector<std::size_t> cols;
       const auto items = split_list(value, cols);

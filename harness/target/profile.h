@@ -31,6 +31,7 @@ struct Profile {
   std::string user, password, token;  // the test account
   std::string hostname;     // $host for SASL; empty: the run's default
   bool submission = false;  // requires AUTH before MAIL
+  bool tls_required = false;  // refuses cleartext-password mechanisms before TLS (as --tls-required)
   // Do not verify the server's certificate: true by default, since a profile's server makes a
   // self-signed one at each start; false verifies it against --ca-file or the system store.
   bool insecure = true;

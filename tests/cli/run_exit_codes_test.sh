@@ -5,6 +5,7 @@
 set -uo pipefail
 bin=$1
 src=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -34,17 +35,8 @@ check "run --in-process on the correct server" 0 $?
 # 2. In-process (the same session code, no sockets, so 88 runs stay fast; the loopback twin
 # against `serve --fault X` is run_serve_faults_test.sh): every fault switch makes the run exit 1 with --fail-on practice (some faults break only
 # practice-level requirements, which the default threshold `must` reports without failing the
-# run), except a deviation the catalogue tolerates (reported non-strict); two faults need the
-# submission policy that exposes them.
-declare -A tolerated=([b64-accept-missing-padding]=1 [mech-names-lower-case]=1)
-declare -A submission=([mail-after-failed-auth]=1 [mail-without-auth]=1 [submission-extensions-missing]=1
-                       [pipelined-after-auth-discarded]=1)
-# Their cases need ANONYMOUS, which the in-process run does not configure (RFC 4505 §5: off
-# by default); the negative-control test covers them with ANONYMOUS set-ups.
-declare -A not_exposed=([space-without-ir-is-empty]=1 [anonymous-may-submit]=1)
-# Their cases need a state without -PLUS names, which only cleartext gives the built-in server
-# (-PLUS offered without TLS; the gs2 flag "y" while no -PLUS is offered), so they run with --tls none.
-declare -A cleartext=([plus-offered-in-cleartext]=1 [scram-y-flag-refused]=1)
+# run), except the faults listed with their reasons in fault_exceptions.sh.
+source "$here/fault_exceptions.sh"
 for fault in $("$bin" serve --list-faults | awk 'NR % 2 == 1 {print $1}'); do
   extra=()
   [[ -n "${submission[$fault]:-}" ]] && extra=(--submission)

@@ -2,35 +2,34 @@
 # The run command against `serve` over loopback sockets (DESIGN.md: the exit-code contract):
 # the whole catalogue against `serve` exits 0; against `serve --fault X` it exits 1, for every
 # fault switch (with --fail-on practice, as in run_exit_codes_test.sh, and the same exceptions:
-# a tolerated deviation, the submission policy, a fault only exposed with ANONYMOUS on). This is
+# fault_exceptions.sh). This is
 # the real-socket twin of the in-process sweep; four servers run at a time (most of the time is waits, not CPU).
 # Usage: run_serve_faults_test.sh SMTP_AUTH_HARNESS SOURCE_DIR
 set -uo pipefail
 bin=$1
 src=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work"
 
-declare -A tolerated=([b64-accept-missing-padding]=1)
-declare -A submission=([mail-after-failed-auth]=1 [mail-without-auth]=1 [submission-extensions-missing]=1
-                       [pipelined-after-auth-discarded]=1)
-declare -A not_exposed=([space-without-ir-is-empty]=1)
+source "$here/fault_exceptions.sh"
 
 password="pw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')?~x"
 # one_run NAME [--fault X]: serve on a free port, the catalogue against it; prints "NAME RC".
 one_run() {
   local name=$1; shift
-  local dir="$work/$name" extra=()
+  local dir="$work/$name" extra=() tls=starttls
   mkdir -p "$dir"
   local fault=${2:-}
   [[ -n "$fault" && -n "${submission[$fault]:-}" ]] && extra=(--submission) && set -- "$@" --require-auth
+  [[ -n "$fault" && -n "${cleartext[$fault]:-}" ]] && tls=none
   "$bin" serve --listen 127.0.0.1:0 --ready-file "$dir/port" --hostname 127.0.0.1 --require-tls-for-plaintext \
     --user user --password "$password" --user user2 --password "$password-2" --token "user:tok-$password" "$@" \
     >"$dir/serve.log" 2>&1 &
   local server=$!
   for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-  "$bin" run --target "127.0.0.1:$(cat "$dir/port")" --tls starttls --insecure --scenarios "$src/scenarios" \
+  "$bin" run --target "127.0.0.1:$(cat "$dir/port")" --tls "$tls" --insecure --scenarios "$src/scenarios" \
     --user user --password-env SAH_TEST_PASSWORD --user2 user2 --password2 "$password-2" --token "tok-$password" \
     --jobs 16 --timeout 10 --fail-on practice "${extra[@]}" --json "$dir/out.json" >"$dir/run.log" 2>&1
   local rc=$?

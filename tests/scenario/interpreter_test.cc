@@ -211,10 +211,10 @@ TEST_F(InterpreterTest, CaseStopsAtTheFirstFail) {
 }
 
 TEST_F(InterpreterTest, WorstStepDecidesAndExplicitAlternativesAreReported) {
-  answer("250 ok\r\n");
+  answer("250-host\r\n250 ENHANCEDSTATUSCODES\r\n");
   answer("501 5.5.4 odd\r\n");
   answer("250 ok\r\n");
-  Case c = make_case({step(K::connect), send("A"),
+  Case c = make_case({step(K::connect), step(K::ehlo),
                       send("B", {reply_alt("501", Verdict::pass, std::string("5.5.2")), reply_alt("501", Verdict::non_strict)}),
                       send("C")});
   CaseResult r = run(c);
@@ -222,6 +222,16 @@ TEST_F(InterpreterTest, WorstStepDecidesAndExplicitAlternativesAreReported) {
   ASSERT_EQ(r.expected.size(), 2u);
   EXPECT_EQ(r.expected[0].pattern, "501 5.5.2");
   EXPECT_EQ(script->sent.size(), 3u) << "non-strict does not stop the case";
+}
+
+// RFC 2034 §3: without ENHANCEDSTATUSCODES in the EHLO reply the x.y.z part of a pattern is not
+// judged, so the same reply matches the strict alternative.
+TEST_F(InterpreterTest, EnhancedCodesAreJudgedOnlyWhenAdvertised) {
+  answer("250-host\r\n250 PIPELINING\r\n");
+  answer("501 5.5.4 odd\r\n");
+  Case c = make_case({step(K::connect), step(K::ehlo),
+                      send("B", {reply_alt("501", Verdict::pass, std::string("5.5.2")), reply_alt("501", Verdict::non_strict)})});
+  EXPECT_EQ(run(c).verdict, Verdict::pass);
 }
 
 TEST_F(InterpreterTest, GlobalRulesOnSendSteps) {

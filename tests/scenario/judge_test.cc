@@ -72,6 +72,23 @@ TEST(JudgeEnhanced, PatternsTable) {
   for (const auto& r : rows) EXPECT_EQ(enhanced_matches(r.pattern, parse(r.wire)), r.match) << r.why;
 }
 
+// RFC 2034 §3, catalogue {enh}: without ENHANCEDSTATUSCODES advertised, x.y.z patterns say
+// nothing, so "235 Ok" matches "235 2.7.0" and a code-less 501 matches "501 5.5.2".
+TEST(JudgeEnhanced, NotCheckedWhenNotAdvertised) {
+  EXPECT_TRUE(enhanced_matches(std::string("2.7.0"), parse("235 Ok\r\n"), false));
+  EXPECT_TRUE(enhanced_matches(std::string("5.5.2"), parse("501 5.5.4 bad\r\n"), false));
+  EXPECT_TRUE(enhanced_matches(std::string("-"), parse("501 5.5.2 bad\r\n"), false));
+  EXPECT_FALSE(enhanced_matches(std::string("2.7.0"), parse("235 Ok\r\n"), true));
+
+  const std::vector<Alternative> alts = {reply_alt("235", Verdict::pass, std::string("2.7.0")),
+                                         reply_alt("235", Verdict::non_strict)};
+  Observation advertised = Observation::of(parse("235 Ok\r\n"));
+  EXPECT_EQ(judge(alts, advertised, {}, Severity::must).verdict, Verdict::non_strict);
+  Observation not_advertised = advertised;
+  not_advertised.check_enhanced = false;
+  EXPECT_EQ(judge(alts, not_advertised, {}, Severity::must).verdict, Verdict::pass);
+}
+
 TEST(JudgeText, ReplyTextDropsCodesAndEnhancedCodes) {
   EXPECT_EQ(reply_text(parse("535 5.7.8 Authentication failed\r\n")), "Authentication failed");
   EXPECT_EQ(reply_text(parse("250-host\r\n250-AUTH PLAIN\r\n250 SIZE 10\r\n")), "host\nAUTH PLAIN\nSIZE 10");

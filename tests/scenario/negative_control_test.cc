@@ -64,6 +64,7 @@ RunnerOptions options(const InProcessSetup& s, const std::set<std::string>& faul
     config.mechanisms.emplace_back("ANONYMOUS");
   }
   o.interpreter.host = config.hostname;  // DIGEST-MD5's digest-uri names the server's host
+  o.needs.tls_required = config.require_tls_for_plaintext;  // builtin_config's policy with STARTTLS
   o.connector_factory = builtin_connector_factory(std::move(config), 11);
   o.needs.account = o.needs.account2 = o.needs.token = true;
   o.needs.submission = s.submission;

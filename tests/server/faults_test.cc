@@ -300,6 +300,7 @@ std::vector<FaultRow> rows() {
       {"auth-blank-crash", {}, script(E + "AUTH  PLAIN " + IRV + "\r\n"), "501 5\\.5\\.4", "\\[crash\\]$"},
       {"long-line-crash", {}, script(E + "AUTH PLAIN " + std::string(5000, 'A') + "\r\n"), "501 5\\.5\\.2",
        "\\[crash\\]$"},
+      {"bare-lf-crash", {}, script(E + "NOOP\nNOOP\r\n"), "50[01] 5\\.5\\.", "\\[crash\\]$"},
       {"long-line-no-reply", {}, script(E + "AUTH PLAIN\r\n" + std::string(13000, 'A') + "\r\nNOOP\r\n"),
        "500 5\\.5\\.6", "334 \r\n250 2\\.0\\.0 OK\r\n$"},
       {"crash-on-binary-response", {}, script(E + "AUTH PLAIN " + b64(std::string(4096, '\0')) + "\r\n"),
