@@ -83,8 +83,8 @@ Event MemoryTransport::start_tls(std::chrono::milliseconds /*deadline*/) {
   if (!broken_.empty()) return Event::error("connection unusable: " + broken_);
   if (tls_) return Event::error("TLS is already active");
   if (server_gone_ && !tls_requested_) {
-    broken_ = "TLS handshake failed: the server closed the connection";
-    return Event::error(broken_);
+    // Not broken: later reads see the close itself (a server that hung up is no error).
+    return Event::closed();
   }
   if (hung_) {
     broken_ = "the TLS handshake did not finish";

@@ -122,6 +122,7 @@ Event TcpTransport::connect(std::uint16_t port, std::chrono::milliseconds deadli
 }
 
 Event TcpTransport::send(BytesView data, std::chrono::milliseconds deadline) {
+  if (peer_closed_ && !closed_) return Event::closed();
   if (closed_ || !connected_ || !broken_.empty()) return unusable();
   bool done = false;
   error_code ec;
@@ -144,6 +145,7 @@ Event TcpTransport::send(BytesView data, std::chrono::milliseconds deadline) {
 }
 
 Event TcpTransport::receive(std::chrono::milliseconds deadline, std::size_t max_bytes) {
+  if (peer_closed_ && !closed_) return Event::closed();
   if (closed_ || !connected_ || !broken_.empty()) return unusable();
   if (max_bytes == 0) return Event::error("receive with max_bytes 0");
   const std::size_t cap = std::min(max_bytes, kMaxChunk);
@@ -197,6 +199,12 @@ Event TcpTransport::start_tls(std::chrono::milliseconds deadline) {
     else why += ec.message();
     const long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK) why += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+    // A close is its own outcome: after pipelined cleartext it is a server's safe reaction, and
+    // later reads report the close rather than an unusable connection.
+    if (means_closed(ec)) {
+      peer_closed_ = true;
+      return Event::closed();
+    }
     broken_ = why;
     return Event::error(why);
   }

@@ -62,6 +62,7 @@ class TcpTransport final : public Transport {
   bool tls_active_ = false;
   bool closed_ = false;
   std::string broken_;  // non-empty: why the connection cannot be used any more
+  bool peer_closed_ = false;  // the server closed instead of a TLS handshake: reads see `closed`
 };
 
 }  // namespace sah::net

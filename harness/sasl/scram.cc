@@ -35,7 +35,7 @@ constexpr std::size_t kSaltOctets = 16;
     CorruptionInfo{"proof-flip-bit", "one bit of the decoded ClientProof flipped (SCR-14)", Why::bad_credentials}, \
     CorruptionInfo{"nonce-not-prefixed", "client-final r= does not start with the client nonce, proof over it (SCR-12)", Why::bad_credentials}, \
     CorruptionInfo{"nonce-changed", "last nonce character changed in client-final, proof over it (SCR-12)", Why::bad_credentials}, \
-    CorruptionInfo{"c-attr-wrong", "client-first `n,,` but client-final c=eSws (`y,,`), proof over it (SCR-13)", Why::bad_credentials}, \
+    CorruptionInfo{"c-attr-wrong", "client-final c= names another gs2 header than client-first sent (`y,,` for `n,,` or the reverse), proof over it (SCR-13)", Why::bad_credentials}, \
     CorruptionInfo{"channel-binding-mismatch", "one bit of the channel binding data flipped in c= (SCR-16)", Why::bad_credentials}, \
     CorruptionInfo{"authzid-other-user", "a=<another user> in the gs2 header (SCR-17)", Why::not_authorized}, \
     CorruptionInfo{"bad-gs2-header", "gs2 flag `x` (SCR-05)", Why::malformed}, \
@@ -154,7 +154,9 @@ class ScramClient final : public detail::ClientFirstMechanism {
     // c= is the gs2 header followed, for -PLUS, by the binding data (RFC 5802 §7 cbind-input).
     Bytes cbind = gs2_;
     if (v_.plus) cbind += o_.channel_binding.data;
-    if (c == "c-attr-wrong") cbind = "y,,";
+    // A gs2 header other than the one sent: `y,,` after `n,,`, and `n,,` after `y,,` (a client
+    // that sends `y` because the server offers no -PLUS).
+    if (c == "c-attr-wrong") cbind = gs2_.rfind("y,", 0) == 0 ? "n,," : "y,,";
     if (c == "channel-binding-mismatch") {
       if (v_.plus && !o_.channel_binding.data.empty()) {
         detail::flip_bit(cbind, gs2_.size());

@@ -123,6 +123,10 @@ AuthOutcome Exchange::run() {
     }
     const std::string_view text = o.reply.lines.empty() ? std::string_view{} : std::string_view(o.reply.lines[0]);
     auto challenge = binding::decode_challenge(text);
+    // MS-SMTPNTLM §2.2.1: a server answers "AUTH NTLM" with "334 NTLM supported" (text, not
+    // Base64) and then expects the NEGOTIATE_MESSAGE: the prompt of a client-first exchange.
+    if (!challenge.ok() && round == 0 && pending && plan_.info->name == "NTLM" && text == "NTLM supported")
+      challenge = Bytes{};
     if (!challenge.ok()) {
       // B64-12: a client must cancel an exchange whose challenge it cannot decode.
       const auto& f = challenge.error();

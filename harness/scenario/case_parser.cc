@@ -342,7 +342,7 @@ class CaseParser {
       what.remove_prefix(1);
     }
     static const std::set<std::string_view> plain = {"account", "account2", "token", "tls", "starttls", "implicit", "enh",
-                                                     "pipelining", "chunking", "submission", "txn", "optional", "tls-required"};
+                                                     "pipelining", "chunking", "submission", "txn", "optional", "tls-required", "auth"};
     bool ok = plain.count(what) != 0;
     if (!ok && what.starts_with("mech:")) {
       ok = valid_mechanism_name(what.substr(5));

@@ -1,5 +1,7 @@
 #include "harness/scenario/interpreter.h"
 
+#include <algorithm>
+
 #include "harness/scenario/template.h"
 
 #include <optional>
@@ -205,6 +207,9 @@ std::optional<StepOutcome> Interpreter::handshake(Verdict failure) {
   if (e.is_ok()) return std::nullopt;
   if (e.kind == net::Event::Kind::timeout)
     return built_in(Verdict::timeout, Severity::none, "the TLS handshake did not finish", "220 then TLS");
+  if (e.kind == net::Event::Kind::closed)
+    return built_in(failure, failure == Verdict::fail ? level_ : Severity::none,
+                    "TLS handshake failed: the server closed the connection", "220 then TLS");
   return built_in(failure, failure == Verdict::fail ? level_ : Severity::none, "TLS handshake failed: " + e.what,
                   "220 then TLS");
 }
@@ -473,8 +478,21 @@ StepOutcome Interpreter::run_step(const Step& s) {
     case Step::Kind::check: return check(s);
     case Step::Kind::handshake: {
       // After a 220 to a STARTTLS written with send / send-raw (README: a failed handshake
-      // fails the case).
-      if (auto failed = handshake(Verdict::fail)) return std::move(*failed);
+      // fails the case, unless an `expect closed` line says a close is the right outcome).
+      const bool close_expected = std::any_of(s.expect.begin(), s.expect.end(), [](const Alternative& a) {
+        return a.kind == Alternative::Kind::closed;
+      });
+      if (close_expected && !conn_.has_unread()) {
+        const net::Event e = conn_.start_tls(timeout_);
+        caps_.reset();
+        if (e.kind == net::Event::Kind::closed) return judged(s, Observation::closed(), s.expect);
+        if (!e.is_ok())
+          return built_in(e.kind == net::Event::Kind::timeout ? Verdict::timeout : Verdict::fail,
+                          e.kind == net::Event::Kind::timeout ? Severity::none : level_, "TLS handshake failed: " + e.what,
+                          "220 then TLS");
+      } else if (auto failed = handshake(Verdict::fail)) {
+        return std::move(*failed);
+      }
       return built_in(Verdict::pass, Severity::none, "TLS established", "TLS handshake", "TLS established");
     }
   }

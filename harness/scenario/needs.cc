@@ -11,6 +11,9 @@ std::optional<bool> need_holds(const std::string& what, const NeedsContext& ctx)
   if (what == "tls") return ctx.tls != net::TlsMode::none;
   if (what == "starttls") return ctx.tls == net::TlsMode::starttls;
   if (what == "implicit") return ctx.tls == net::TlsMode::implicit;
+  // AUTH advertised at all (RFC 4954 §3): cases about the AUTH command itself need a server
+  // that offers it; one that does not (OpenSMTPD without TLS) answers 503, correctly.
+  if (what == "auth") return caps != nullptr && (caps->has_auth_standard() || caps->has_auth_legacy());
   if (what == "enh") return caps != nullptr && caps->enhanced_status_codes();
   if (what == "pipelining") return caps != nullptr && caps->pipelining();
   if (what == "chunking") return caps != nullptr && caps->chunking();

@@ -199,11 +199,9 @@ std::string Supervisor::spawn() {
 
   // The environment: ours plus what a start script may want instead of placeholders. The
   // password travels here rather than on the command line, where `ps` would show it.
+  // Inherited variables pass through (SAH_TARGETS_PREFIX, where install scripts put unpacked
+  // servers, among them); the run's own values replace any inherited ones of the same name.
   bp::environment env = boost::this_process::environment();
-  std::vector<std::string> inherited_sah;
-  for (const auto& entry : env)
-    if (entry.get_name().rfind("SAH_", 0) == 0) inherited_sah.push_back(entry.get_name());
-  for (const auto& name : inherited_sah) env.erase(name);
   env["SAH_STATE"] = state_dir_;
   env["SAH_PORT"] = std::to_string(port_);
   env["SAH_TLS_PORT"] = std::to_string(tls_port_);
