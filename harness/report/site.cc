@@ -7,9 +7,17 @@
 namespace sah::report {
 
 std::string page_stem(const std::string& path) {
-  std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const auto slash = path.find_last_of('/');
+  std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
   const auto dot = name.rfind('.');
   if (dot != std::string::npos && dot > 0) name.erase(dot);
+  // "out/postfix/results.json" (what `run --report DIR` writes) is named after its folder.
+  if (name == "results" && slash != std::string::npos && slash > 0) {
+    const auto parent_slash = path.find_last_of('/', slash - 1);
+    const std::string parent =
+        path.substr(parent_slash == std::string::npos ? 0 : parent_slash + 1, slash - (parent_slash == std::string::npos ? 0 : parent_slash + 1));
+    if (!parent.empty() && parent != "." && parent != "..") name = parent;
+  }
   std::string out;
   for (char ch : name) {
     const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||

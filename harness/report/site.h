@@ -21,7 +21,8 @@ struct Page {
 std::vector<Page> render_site(const std::vector<RunResult>& runs, const std::vector<std::string>& names,
                               const RunResult* baseline = nullptr);
 
-// "dir/My Run.json" → "My_Run": the stem of a path, reduced to [A-Za-z0-9._-].
+// "dir/My Run.json" → "My_Run": the stem of a path, reduced to [A-Za-z0-9._-]; a file named
+// results.json is named after its folder ("out/postfix/results.json" → "postfix").
 std::string page_stem(const std::string& path);
 
 }  // namespace sah::report

@@ -6,10 +6,7 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 state=$1 port=$2 tls_port=$3
 mkdir -p "$state"
-if [ ! -s "$state/cert.pem" ]; then
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$state/key.pem" -out "$state/cert.pem" 2>/dev/null
-fi
+state=$(cd "$state" && pwd)
+"$here/../common/gen-cert.sh" "$state"
 # Debian's python3: the package is in its dist-packages, not in a virtual environment's.
 exec /usr/bin/python3 "$here/server.py" "$state" "$port" "$tls_port"

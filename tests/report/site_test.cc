@@ -33,7 +33,10 @@ TEST(Site, SeveralRunsAreAMatrixAndUniquePages) {
 }
 
 TEST(Site, PageStem) {
-  EXPECT_EQ(page_stem("/x/y/results.json"), "results");
+  EXPECT_EQ(page_stem("/x/y/results.json"), "y");  // run --report DIR writes DIR/results.json
+  EXPECT_EQ(page_stem("results.json"), "results");
+  EXPECT_EQ(page_stem("../results.json"), "results");
+  EXPECT_EQ(page_stem("out/<bad>/results.json"), "_bad_");
   EXPECT_EQ(page_stem(".json"), "run.json");
   EXPECT_EQ(page_stem("../<evil>.json"), "_evil_");
   EXPECT_EQ(page_stem("diff-a.json"), "diff-a");
