@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,18 @@ inline Selected select(std::string_view in, std::size_t n) {
 // True when `hay` contains `needle` (for "a secret never appears in the output" properties).
 inline bool contains(std::string_view hay, std::string_view needle) {
   return !needle.empty() && hay.find(needle) != std::string_view::npos;
+}
+
+// How many times `c` occurs in `s` (memchr: no instrumented comparison per octet).
+inline std::size_t count_octet(std::string_view s, char c) {
+  std::size_t n = 0, at = 0;
+  while (at < s.size()) {
+    const void* hit = std::memchr(s.data() + at, c, s.size() - at);
+    if (hit == nullptr) break;
+    ++n;
+    at = static_cast<std::size_t>(static_cast<const char*>(hit) - s.data()) + 1;
+  }
+  return n;
 }
 
 }  // namespace sah::fuzz

@@ -8,11 +8,10 @@
 // first); and where success depends on verifying the server (SCRAM v=, DIGEST-MD5 rspauth), the
 // same messages never succeed with another password: a client that reports done regardless of
 // the password accepts a forged server.
-#include <fuzzer/FuzzedDataProvider.h>
-
 #include <vector>
 
 #include "fuzz/fuzz_common.h"
+#include "fuzz/fuzzed_data_provider.h"
 #include "harness/base/random.h"
 #include "harness/sasl/registry.h"
 #include "harness/sasl/scram_messages.h"

@@ -7,11 +7,10 @@
 // with a password and a token drawn afresh for every run (bit 0 set), which the fuzzer cannot
 // learn. ANONYMOUS and EXTERNAL (with an external identity) succeed without secrets by design.
 // A done anywhere else is a critical bug: authentication without credentials.
-#include <fuzzer/FuzzedDataProvider.h>
-
 #include <random>
 
 #include "fuzz/fuzz_common.h"
+#include "fuzz/fuzzed_data_provider.h"
 #include "harness/base/random.h"
 #include "harness/sasl/registry.h"
 

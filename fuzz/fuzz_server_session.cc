@@ -3,7 +3,11 @@
 // correct server; byte 1 the configuration (bit 0 STARTTLS offered, bit 1 TLS required for
 // plaintext mechanisms, bit 2 AUTH required for MAIL, bit 3 also run the chunking check below);
 // the rest is the stream, its chunk sizes
-// taken from the end (FuzzedDataProvider). STARTTLS is answered by a pretend handshake.
+// taken from the end (as FuzzedDataProvider's ConsumeIntegralInRange(1, 128) and
+// ConsumeBytesAsString would: one octet each, so corpus files keep their meaning). The chunks
+// lie in one reused buffer, each followed by a poisoned gap, so ASan still reports a read past
+// a chunk's end as a separate allocation per chunk would, without an allocation per chunk.
+// STARTTLS is answered by a pretend handshake.
 // Properties:
 //  - the session never reports authenticated(): its one account has a password and a token
 //    drawn afresh for every run, which the input cannot contain. Faults that accept bad
@@ -12,7 +16,7 @@
 //  - output is bounded: at most 1 KiB per input line, plus the greeting and a timeout reply;
 //  - without STARTTLS the output does not depend on the chunking (whole input = chunked; on the
 //    inputs with byte 1 bit 3 set, which halves the cost of the others).
-#include <fuzzer/FuzzedDataProvider.h>
+#include <sanitizer/asan_interface.h>
 
 #include <algorithm>
 #include <random>
@@ -44,6 +48,44 @@ std::string fresh_secret() {
   for (char& c : raw) c = kAlphabet[static_cast<unsigned char>(c) % kAlphabet.size()];
   return raw;
 }
+
+// The chunks of one input, laid out in a buffer kept across inputs: chunk i starts 8-aligned
+// (ASan's shadow granule) and is followed by at least 8 poisoned octets, so reading past its end
+// or before its start is a heap-buffer-overflow report. Unpoisoned again when the input is done.
+class ChunkBuffer {
+ public:
+  static constexpr std::size_t kGap = 8;
+
+  std::vector<std::string_view> lay_out(std::string_view payload, const std::vector<std::size_t>& sizes) {
+    std::size_t total = kGap;
+    for (std::size_t n : sizes) total += align(n) + kGap;
+    release();
+    if (buffer_.size() < total) buffer_.resize(total);
+    std::vector<std::string_view> chunks;
+    chunks.reserve(sizes.size());
+    char* const base = buffer_.data();
+    std::size_t at = kGap, from = 0;
+    ASAN_POISON_MEMORY_REGION(base, kGap);
+    for (std::size_t n : sizes) {
+      std::copy_n(payload.data() + from, n, base + at);
+      chunks.emplace_back(base + at, n);
+      ASAN_POISON_MEMORY_REGION(base + at + n, align(n) - n + kGap);
+      at += align(n) + kGap;
+      from += n;
+    }
+    used_ = at;
+    return chunks;
+  }
+  void release() {
+    if (used_ != 0) ASAN_UNPOISON_MEMORY_REGION(buffer_.data(), used_);
+    used_ = 0;
+  }
+
+ private:
+  static std::size_t align(std::size_t n) { return (n + 7) / 8 * 8; }
+  std::vector<char> buffer_;
+  std::size_t used_ = 0;
+};
 
 struct Transcript {
   std::string out;
@@ -96,24 +138,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool check_auth = std::find(std::begin(kAcceptsWithoutSecret), std::end(kAcceptsWithoutSecret), fault) ==
                           std::end(kAcceptsWithoutSecret);
 
-  FuzzedDataProvider in(data + 2, size - 2);
-  std::vector<std::string> owned;
-  while (in.remaining_bytes() > 0) {
-    const std::size_t n = in.ConsumeIntegralInRange<std::size_t>(1, 128);
-    owned.push_back(in.ConsumeBytesAsString(n));
+  // The stream's chunks: sizes 1..128 from octets taken from the end, data from the front; the
+  // last chunk may be cut short (or empty) where the two meet.
+  const std::string_view payload(reinterpret_cast<const char*>(data) + 2, size - 2);
+  std::vector<std::size_t> sizes;
+  std::size_t front = 0, back = payload.size();
+  while (back > front) {
+    --back;
+    const std::size_t n = std::min<std::size_t>(1 + static_cast<unsigned char>(payload[back]) % 128, back - front);
+    sizes.push_back(n);
+    front += n;
   }
-  std::vector<std::string_view> chunks(owned.begin(), owned.end());
-  std::string whole;
-  for (const auto& c : owned) whole += c;
+  const std::string_view whole = payload.substr(0, front);
+  static ChunkBuffer buffer, whole_buffer;
+  const std::vector<std::string_view> chunks = buffer.lay_out(payload, sizes);
 
   const Transcript t = converse(config, chunks, check_auth);
-  const std::size_t lines = static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
+  const std::size_t lines = sah::fuzz::count_octet(whole, '\n');
   require(t.out.size() <= 1024 * (lines + 2), "more than 1 KiB of output per input line");
   require(!sah::fuzz::contains(t.out, password) && !sah::fuzz::contains(t.out, sah::codec::base64_encode(password)),
           "the account's password appears in the output");
   if (!t.tls && (data[1] & 8) != 0) {
-    const Transcript one = converse(config, {std::string_view(whole)}, check_auth);
+    const Transcript one = converse(config, whole_buffer.lay_out(payload, {whole.size()}), check_auth);
     require(one.tls || one.out == t.out, "the session's output depends on how the input is chunked");
   }
+  buffer.release();
+  whole_buffer.release();
   return 0;
 }

@@ -6,8 +6,10 @@
 # For each target: copies corpus/<target>/ to a work folder, runs fuzz_<target> for --time seconds
 # (default 300) with -fork=N (--jobs, default: nproc) and the target's fuzz/<target>.dict and
 # fuzz/<target>.options, then merges what gained coverage back into corpus/<target>/ with
-# -merge=1 (only new files, under libFuzzer's hash names). Prints per target: exec/s, edge
-# coverage (cov:), new corpus files and any crash file (copied to <build-dir>/findings/<target>/).
+# -merge=1 -use_counters=0 (only new files, under libFuzzer's hash names; by edges, not hit
+# counts, so a campaign adds a few files: the smallest that reach new code). Prints per target:
+# exec/s, edge coverage (cov:), new corpus files and any crash file (copied to
+# <build-dir>/findings/<target>/).
 # --smoke (CI): every target 20 s, nothing merged.
 # Exit status: 0 nothing found, 1 a crash, timeout or OOM, 2 usage or build error.
 set -euo pipefail
@@ -18,7 +20,7 @@ jobs=$(nproc)
 smoke=0
 build_dir=build/fuzz
 targets=()
-usage() { sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --time) time_s=${2:?}; shift 2 ;;
@@ -45,10 +47,15 @@ cmake --build "$build_dir" -j"$jobs" --target "${targets[@]/#/fuzz_}" >/dev/null
 # One value of a target's .options file ([libfuzzer] key = value).
 option() { sed -n "s/^$2 *= *//p" "fuzz/$1.options" 2>/dev/null | head -1; }
 
+# Work folders on tmpfs when there is one: libFuzzer writes a file for every new corpus unit, and
+# creating files on a disk file system showed up as several percent of a campaign's time.
+work_root=${TMPDIR:-/tmp}
+[[ -z "${TMPDIR:-}" && -d /dev/shm && -w /dev/shm ]] && work_root=/dev/shm
+
 status=0
 summary=()
 for t in "${targets[@]}"; do
-  work=$(mktemp -d "${TMPDIR:-/tmp}/sah-fuzz-$t.XXXXXX")
+  work=$(mktemp -d "$work_root/sah-fuzz-$t.XXXXXX")
   mkdir -p "$work/corpus" "$work/artifacts"
   cp corpus/"$t"/* "$work/corpus/" 2>/dev/null || true
   flags=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/")
@@ -66,7 +73,7 @@ for t in "${targets[@]}"; do
   new=0
   if [[ -z "$found" && $smoke -eq 0 ]]; then
     before=$(ls corpus/"$t" | wc -l)
-    "$build_dir/fuzz/fuzz_$t" "${flags[@]}" -merge=1 corpus/"$t" "$work/corpus" >>"$log" 2>&1 || true
+    "$build_dir/fuzz/fuzz_$t" "${flags[@]}" -merge=1 -use_counters=0 corpus/"$t" "$work/corpus" >>"$log" 2>&1 || true
     new=$(( $(ls corpus/"$t" | wc -l) - before ))
   fi
   line=$(printf '%-16s exec/s %-8s cov %-6s new %-4s' "$t" "${execs:-?}" "${cov:-?}" "$new")

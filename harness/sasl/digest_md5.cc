@@ -154,7 +154,36 @@ constexpr std::array kCorruptions = {
     CorruptionInfo{"unterminated-quote", "the last quoted value is not closed (DIG-11)", Why::malformed},
     CorruptionInfo{"bad-charset", "charset=iso-8859-1", Why::malformed},
     CorruptionInfo{"oversized", "padded with an unknown directive to 5000 octets (DIG-12)", Why::malformed},
+    CorruptionInfo{"list-blanks", "a space after every comma and one empty list element (DIG-10): a variation a correct server accepts", Why::none},
 };
+
+// RFC 2831 §7.1 #rule: "null elements are allowed" and LWS may separate elements. Every comma
+// outside a quoted string gets a space after it, and the first one is doubled into an empty
+// element: `a=1, , b=2, c=3` (DIG-10).
+Bytes with_list_blanks(BytesView m) {
+  Bytes out;
+  bool quoted = false;
+  bool escaped = false;
+  bool first = true;
+  for (char ch : m) {
+    out += ch;
+    if (quoted) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        quoted = false;
+      }
+      continue;
+    }
+    if (ch == '"') quoted = true;
+    if (ch != ',') continue;
+    out += first ? " , " : " ";
+    first = false;
+  }
+  return out;
+}
 
 // `n` characters of the Base64 alphabet, 6 random bits each: usable inside a quoted string and
 // reproducible from a scripted Random (the RFC 2831 §4 nonce and cnonce are such strings).
@@ -278,6 +307,7 @@ class DigestClient final : public ClientMechanism {
     if (!in.authzid.empty()) m += ",authzid=" + quote(in.authzid);
     if (c == "unterminated-quote") m += ",x-pad=\"open";
     if (c == "oversized" && m.size() < 5000) m += ",x-pad=" + std::string(5000 - m.size(), 'p');
+    if (c == "list-blanks") m = with_list_blanks(m);
     return Step::respond(m);
   }
 

@@ -106,6 +106,10 @@ struct ServerOptions {
   // exists so that v1-only clients (Perl Authen::NTLM in swaks, libntlm in gsasl) can be used
   // for interoperability tests. LM-only responses stay refused either way.
   bool ntlm_accept_v1 = false;
+  // Fault switch for negative controls only, off in every correct configuration: SCRAM takes a
+  // gs2 flag `p=` without checking it (p= on the bare name, an unknown binding type on -PLUS),
+  // which RFC 5802 §6 requires to fail (catalogue SCR-08).
+  bool scram_cb_flag_unchecked = false;
   Random* random = nullptr;            // server nonces and challenges; must be set
 };
 
@@ -139,7 +143,10 @@ class ServerMechanism {
 struct CorruptionInfo {
   std::string_view name;         // e.g. "digest-flip-bit"
   std::string_view description;  // what is changed, in one line
-  Why expected_rejection;        // what a correct server side answers: malformed or bad_credentials
+  // What a correct server side answers: malformed, bad_credentials …; `none` marks a tolerated
+  // variation (a list with extra blanks, an unknown optional attribute) that a correct server
+  // accepts, so the exchange succeeds.
+  Why expected_rejection;
 };
 
 struct MechanismInfo {

@@ -60,7 +60,14 @@ constexpr std::array kCorruptions = {
     CorruptionInfo{"oversized-field", "Workstation of 5000 octets, message above the bound", Why::malformed},
     CorruptionInfo{"nt-response-truncated", "NtChallengeResponse of 16 octets, the proof alone (NTLM-10)", Why::malformed},
     CorruptionInfo{"av-pair-past-end", "an AvLen in the client's temp that runs past its end (NTLM-10)", Why::malformed},
+    CorruptionInfo{"mic-flip-bit", "MsvAvFlags 0x2 and a MIC (added even without a server timestamp) with one bit flipped (NTLM-12)", Why::bad_credentials},
+    CorruptionInfo{"maxlen-ffff", "every MaxLen of the AUTHENTICATE set to 0xFFFF (NTLM-07): a variation a correct server accepts", Why::none},
+    CorruptionInfo{"maxlen-zero", "every MaxLen of the AUTHENTICATE set to 0 (NTLM-07): a variation a correct server accepts", Why::none},
 };
+
+// The six field descriptors of an AUTHENTICATE_MESSAGE (Lm, Nt, Domain, User, Workstation,
+// EncryptedRandomSessionKey; MS-NLMP §2.2.1.3): Len at the offset, MaxLen two octets later.
+constexpr std::array<std::size_t, 6> kAuthenticateFieldOffsets = {12, 20, 28, 36, 44, 52};
 
 // Finds an AV_PAIR's value in an already validated list.
 std::optional<Bytes> av_value(BytesView list, std::uint16_t id) {
@@ -147,8 +154,9 @@ class NtlmClient final : public detail::ClientFirstMechanism {
     const Bytes client_challenge = detail::random_bytes(o_.random, 8);
     const std::optional<Bytes> timestamp = av_value(ch.target_info, kAvTimestamp);
     const Bytes time = timestamp && timestamp->size() == 8 ? *timestamp : Bytes(8, '\0');
-    // MS-NLMP §3.1.5.1.2: with a server timestamp the client adds a MIC and says so.
-    const bool mic = timestamp.has_value();
+    // MS-NLMP §3.1.5.1.2: with a server timestamp the client adds a MIC and says so;
+    // mic-flip-bit adds one in any case, to be damaged below (NTLM-12).
+    const bool mic = timestamp.has_value() || c == "mic-flip-bit";
     const Bytes target_info = mic ? with_mic_flag(ch.target_info) : ch.target_info;
     const Bytes key_v2 = ntowf_v2(password, user, domain);
     Bytes temp = ntlmv2_temp(time, client_challenge, target_info);
@@ -186,10 +194,16 @@ class NtlmClient final : public detail::ClientFirstMechanism {
     if (c == "oversized-field") a.workstation = Bytes(5000, 'W');
     if (mic) a.mic = Bytes(kMicSize, '\0');
     Bytes m = build_authenticate(a);
+    // MS-NLMP §2.2.1.3: MaxLen "SHOULD be set to the value of Len" and "MUST be ignored on
+    // receipt" (NTLM-07). Set before the MIC, which covers the whole message.
+    if ((c == "maxlen-ffff" || c == "maxlen-zero") && m.size() >= kAuthenticateFixed) {
+      for (std::size_t at : kAuthenticateFieldOffsets) put16(m, at + 2, c == "maxlen-ffff" ? 0xFFFF : 0);
+    }
     if (mic && !exported_key.empty()) {
       // MS-NLMP §3.1.5.1.2: MIC = HMAC_MD5(ExportedSessionKey, NEGOTIATE ‖ CHALLENGE ‖ AUTHENTICATE)
       // computed with the MIC field zeroed.
-      const Bytes value = crypto::hmac(crypto::Digest::md5, exported_key, negotiate_ + Bytes(challenge) + m);
+      Bytes value = crypto::hmac(crypto::Digest::md5, exported_key, negotiate_ + Bytes(challenge) + m);
+      if (c == "mic-flip-bit") detail::flip_bit(value, 0);
       m.replace(kMicOffset, kMicSize, value);
     }
     corrupt_layout(m);

@@ -46,7 +46,8 @@ constexpr std::size_t kSaltOctets = 16;
     CorruptionInfo{"proof-truncated", "p= decoding to one octet less than the hash (SCR-14)", Why::malformed}, \
     CorruptionInfo{"extra-attribute-order", "client-final with r= before c= (RFC 5802 §7 order)", Why::malformed}, \
     CorruptionInfo{"oversized-nonce", "client nonce of 9000 characters (message bound)", Why::malformed}, \
-    CorruptionInfo{"mandatory-extension", "m=ext before n= in client-first (SCR-10)", Why::unsupported},
+    CorruptionInfo{"mandatory-extension", "m=ext before n= in client-first (SCR-10)", Why::unsupported}, \
+    CorruptionInfo{"unknown-attribute", "client-first with an unknown optional attribute x=foo after the nonce, in the AuthMessage too (SCR-11): a variation a correct server accepts", Why::none},
 
 constexpr std::array kCorruptionsBare = {
     SAH_SCRAM_COMMON_CORRUPTIONS
@@ -114,6 +115,9 @@ class ScramClient final : public detail::ClientFirstMechanism {
     nonce_ = random_printable(o_.random, kClientNonceChars);
     if (c == "oversized-nonce") nonce_ += std::string(9000, 'n');
     bare_ = (c == "mandatory-extension" ? "m=ext," : "") + std::string("n=") + user + ",r=" + nonce_;
+    // RFC 5802 §7: extensions follow the nonce; one the server does not know must be ignored,
+    // and as part of client-first-message-bare it enters the AuthMessage (SCR-11).
+    if (c == "unknown-attribute") bare_ += ",x=foo";
     return gs2_ + bare_;
   }
 
@@ -271,7 +275,9 @@ class ScramServer final : public ServerMechanism {
       return finish(Step::fail(Why::unsupported, "SCRAM m= extension not supported (extensions-not-supported)"));
     }
     const scram::Gs2Header& g = cf->gs2;
-    if (v_.plus) {
+    if (o_.scram_cb_flag_unchecked && g.flag == 'p') {
+      // Negative-control switch: the flag is taken as it comes; c= is still compared below.
+    } else if (v_.plus) {
       if (g.flag != 'p') return malformed("SCRAM -PLUS without p= channel binding flag (RFC 5802 §6)");
       if (o_.channel_binding.type.empty() || g.cb_name != o_.channel_binding.type) {
         return finish(Step::fail(Why::unsupported, "unsupported-channel-binding-type"));

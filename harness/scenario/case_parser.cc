@@ -115,7 +115,16 @@ class CaseParser {
     st.at = loc(l, kb);
     bool ok = true;
     switch (st.kind) {
-      case Step::Kind::connect: case Step::Kind::starttls: case Step::Kind::read: case Step::Kind::alive:
+      case Step::Kind::connect: {
+        // `connect TEXT`: TEXT is sent as is before the greeting is read (an early talker,
+        // LIM-09); like send-raw, everything after the blanks is data.
+        std::size_t b = ke;
+        while (b < s.size() && is_blank(s[b])) ++b;
+        if (b < s.size() && s[b] != '#') st.text = make_template(l, b, s.size());
+        else ok = no_arguments(l, kw, ke);
+        break;
+      }
+      case Step::Kind::starttls: case Step::Kind::read: case Step::Kind::alive:
       case Step::Kind::closed: case Step::Kind::quit: case Step::Kind::reconnect: case Step::Kind::handshake:
         ok = no_arguments(l, kw, ke);
         break;
@@ -180,7 +189,9 @@ class CaseParser {
   bool millis(const MappedLine& l, const std::string& kw, std::size_t ke, Step& st) {
     auto f = fields_of(l, ke);
     if (!f) return false;
-    const unsigned max = st.kind == Step::Kind::wait ? kMaxWaitMs : kMaxSilentMs;
+    const bool optional_case = std::any_of(case_.needs.begin(), case_.needs.end(),
+                                           [](const Need& n) { return !n.negated && n.what == "optional"; });
+    const unsigned max = st.kind == Step::Kind::wait ? (optional_case ? kMaxOptionalWaitMs : kMaxWaitMs) : kMaxSilentMs;
     const std::string expected = "expected milliseconds (1 to " + std::to_string(max) + ") after '" + kw + "'";
     if (f->fields.empty()) {
       error(l, l.text.size(), expected);
@@ -520,7 +531,7 @@ class CaseParser {
       for (const ChallengeCondition& cc : challenge_conditions())
         if (c.starts_with(cc.prefix)) text_prefix = cc.prefix.size();
       const bool known = (c == "*" && !negated) || c == "tls" || c == "mechs-valid" || c == "mechs-upper" ||
-                         c == "auth-mechs" || c == "auth-form:legacy" || c == "auth-form:standard" ||
+                         c == "auth-mechs" || c == "auth-form:legacy" || c == "auth-form:standard" || c == "lines-512" ||
                          (c.starts_with("cap:") && c.size() > 4) ||
                          (c.starts_with("mech:") && valid_mechanism_name(c.substr(5))) ||
                          (text_prefix > 0 && c.size() > text_prefix);

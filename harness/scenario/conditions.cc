@@ -60,6 +60,9 @@ Result<bool, std::string> evaluate_condition(std::string_view condition, const C
   }
   const smtp::Capabilities* caps = ctx.capabilities;
   if (c == "tls") return ctx.tls;
+  // RFC 5321 §4.5.3.1.5 (RPL-05): reply lines fit in 512 octets with CRLF; RFC 4954 §4 exempts
+  // 334 challenges.
+  if (c == "lines-512") return !ctx.long_reply_line;
   if (c == "auth-mechs") return caps != nullptr && !caps->auth_mechanisms().empty();
   // CAP-02: RFC 4422 §3.1 names, upper case; lower-case letters are tolerated (RFC 4954 §8 makes
   // the names case-insensitive), so mechs-valid accepts them and mechs-upper does not.

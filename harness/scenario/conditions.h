@@ -18,6 +18,7 @@ namespace sah::scenario {
 struct ConditionContext {
   const smtp::Capabilities* capabilities = nullptr;  // the last EHLO reply's; null: none yet
   bool tls = false;                                  // the connection is under TLS
+  bool long_reply_line = false;  // a reply line over 512 octets on this connection (334 exempt)
   // Expands an operand of `==` / `!=` (variables and macros).
   std::function<Result<std::string, std::string>(std::string_view)> expand;
 };

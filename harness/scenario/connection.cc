@@ -43,6 +43,7 @@ bool Connection::open(net::Connector& connector, Millis deadline, std::string& e
   transport_ = std::make_unique<net::RecordingTransport>(std::move(t), transcript_);
   parser_.reset();
   held_.reset();
+  long_reply_line_ = false;
   return true;
 }
 
@@ -63,18 +64,23 @@ std::optional<Observation> Connection::send(BytesView data, Millis deadline, Byt
 Observation Connection::read_reply(Millis deadline) {
   const Clock::time_point until = Clock::now() + deadline;
   if (held_) {
-    Observation o = Observation::of(std::move(*held_));
+    smtp::Reply r = std::move(*held_);
     held_.reset();
-    return o;
+    return noted(std::move(r));
   }
   for (;;) {
-    if (auto r = parser_.next()) return Observation::of(std::move(*r));
+    if (auto r = parser_.next()) return noted(std::move(*r));
     if (parser_.failed()) return Observation::malformed_reply(parser_failure(parser_));
     if (!transport_) return Observation::network_error("no open connection");
     net::Event e = transport_->receive(remaining(until), kChunk);
     if (e.kind != net::Event::Kind::data) return from_event(e);
     parser_.feed(e.data);
   }
+}
+
+Observation Connection::noted(smtp::Reply r) {
+  if (r.code != 334 && r.leniency.has(smtp::Leniency::line_over_512)) long_reply_line_ = true;
+  return Observation::of(std::move(r));
 }
 
 bool Connection::has_unread() {

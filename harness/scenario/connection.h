@@ -47,6 +47,9 @@ class Connection {
   // STARTTLS handshake; ok, or why it failed. The parser restarts (RFC 3207 §4.2).
   net::Event start_tls(Millis deadline);
   bool is_tls() const { return transport_ && transport_->is_tls(); }
+  // A reply read on this connection, 334 challenges aside (RFC 4954 §4 lets them be as long as
+  // the mechanism needs), had a line over 512 octets with its CRLF (RFC 5321 §4.5.3.1.5, RPL-05).
+  bool long_reply_line_seen() const { return long_reply_line_; }
   sasl::ChannelBinding channel_binding(std::string_view type) const;
 
  private:
@@ -54,6 +57,8 @@ class Connection {
   std::unique_ptr<net::RecordingTransport> transport_;
   smtp::ReplyParser parser_;
   std::optional<smtp::Reply> held_;  // taken from the parser by has_unread(), not yet read
+  bool long_reply_line_ = false;
+  Observation noted(smtp::Reply r);
 };
 
 }  // namespace sah::scenario

@@ -17,6 +17,7 @@
 #include "harness/scenario/conditions.h"
 #include "harness/scenario/connection.h"
 #include "harness/scenario/judge.h"
+#include "harness/scenario/parser.h"
 #include "harness/scenario/syntax.h"
 #include "harness/smtp/ehlo.h"
 
@@ -27,7 +28,6 @@ namespace {
 using Millis = std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
-constexpr unsigned kMaxWaitMs = 10000;  // README: `wait MS` is bounded by 10000
 
 std::string_view step_name(Step::Kind k) {
   switch (k) {
@@ -193,6 +193,12 @@ StepOutcome Interpreter::connect(const Step& s) {
   std::string why;
   if (!conn_.open(connector_, timeout_, why)) return error("cannot connect: " + why);
   caps_.reset();
+  if (s.text) {
+    // RFC 5321 §4.3.1: a client should wait for the greeting; this one talks first (LIM-09).
+    auto text = expand(*s.text);
+    if (!text.ok()) return error(text.error());
+    if (auto failed = conn_.send(text.value(), timeout_)) return judged(s, *failed, s.expect);
+  }
   return judged(s, conn_.read_reply(timeout_), s.expect);
 }
 
@@ -432,6 +438,7 @@ StepOutcome Interpreter::check(const Step& s) {
   ConditionContext ctx;
   ctx.capabilities = caps_ ? &*caps_ : nullptr;
   ctx.tls = conn_.is_tls();
+  ctx.long_reply_line = conn_.long_reply_line_seen();
   ctx.expand = [this](std::string_view operand) { return expand_text(std::string(operand)); };
   StepOutcome o;
   o.judgement = judge_check(s.expect, ctx, level_);
@@ -468,7 +475,10 @@ StepOutcome Interpreter::run_step(const Step& s) {
       return o;
     }
     case Step::Kind::wait: {
-      const Millis pause(std::min(s.millis, kMaxWaitMs));
+      // More than kMaxWaitMs only in `needs optional` cases (as the parser checks).
+      const bool optional_case = std::any_of(case_.needs.begin(), case_.needs.end(),
+                                             [](const Need& n) { return !n.negated && n.what == "optional"; });
+      const Millis pause(std::min(s.millis, optional_case ? kMaxOptionalWaitMs : kMaxWaitMs));
       if (options_.sleep) options_.sleep(pause);
       else std::this_thread::sleep_for(pause);
       StepOutcome o;

@@ -235,7 +235,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         flush();
         return;
       }
-      finish();  // EOF, reset, or a TLS error: nobody left to answer
+      // EOF, reset, or a TLS error: nobody left to answer (RFC 5321 §4.1.1.5: like QUIT).
+      session_.connection_lost();
+      if (session_.action() == Action::crash) {
+        crash();
+        return;
+      }
+      finish();
       return;
     }
     idle_fired_ = false;

@@ -32,6 +32,10 @@ struct Config {
   bool require_tls_for_plaintext = false;  // 538 5.7.11 for PLAIN/LOGIN in cleartext (RFC 4954 §4)
   bool require_auth_for_mail = false;      // 530 5.7.0 for MAIL before AUTH (RFC 4954 §6)
   bool offer_plaintext_in_clear = true;    // advertise PLAIN/LOGIN before TLS
+  // RFC 4422 App. A: the identity EXTERNAL takes from outside SASL when no TLS client
+  // certificate gave one, as a lower layer the operator trusts would (a local socket, IPsec);
+  // empty: only a verified client certificate makes EXTERNAL usable (CAP-12).
+  std::string external_identity;
   // Legacy, off by default: NTLM also accepts NTLMv1 responses (sasl::ServerOptions::
   // ntlm_accept_v1). Accepting them is a PRACTICE-level failure (NTLM-14); this is for
   // interoperability with v1-only clients, not a fault switch, and `faults` stays the record

@@ -86,6 +86,8 @@ constexpr std::array kFaults = {
               "RFC 5321 §4.2, RFC 4954 §6 (RPL-11)"},
     FaultInfo{"multiline-mixed-codes", "the last line of the EHLO reply carries 252 instead of 250",
               "RFC 5321 §4.2.1 (RPL-02)"},
+    FaultInfo{"reply-line-over-512", "the 535 reply to bad credentials is one line of 600 octets",
+              "RFC 5321 §4.5.3.1.5 (RPL-05)"},
     FaultInfo{"reply-bare-lf", "replies end in a bare LF instead of CRLF",
               "RFC 5321 §2.3.8 (RPL-03)"},
     FaultInfo{"double-reply", "every final AUTH reply is followed by a second, unsolicited 250",
@@ -163,6 +165,10 @@ constexpr std::array kFaults = {
     FaultInfo{"starttls-unavailable-451", "STARTTLS is refused as temporarily unavailable with 451 4.3.0 instead of 454 4.7.0",
               "RFC 3207 §4 (TLS-09)"},
     // --- limits and robustness ---
+    FaultInfo{"auth-trailing-blank-crash", "an AUTH line that ends in a SP or TAB makes the server crash",
+              "RFC 5321 §4.1.1, RFC 4954 §4 (SYN-08)"},
+    FaultInfo{"early-lines-dropped", "lines that arrive in the same read as the first command are discarded (an early talker loses all but its first line)",
+              "RFC 5321 §4.3.1, §4.5.3.2 (LIM-09)"},
     FaultInfo{"long-line-crash", "an AUTH line or response over 4096 octets makes the server crash",
               "RFC 4954 §4 (LIM-01, LIM-03, SYN-14)"},
     FaultInfo{"long-line-no-reply", "an over-long line during an exchange is never answered",
@@ -229,6 +235,19 @@ constexpr std::array kFaults = {
               "RFC 5802 §5.1 (SCR-10)"},
     FaultInfo{"scram-cb-data-wrong", "the SCRAM -PLUS channel binding is checked against data with one bit flipped",
               "RFC 5802 §6, RFC 9266 §3 (SCR-16)"},
+    FaultInfo{"scram-unknown-attribute-refused", "a SCRAM client-first with an optional attribute after the nonce is refused as malformed",
+              "RFC 5802 §5.1, §7 (SCR-11)"},
+    FaultInfo{"scram-cb-flag-unchecked", "the SCRAM gs2 flag p= is taken without checking it (p= on the bare name, an unknown binding type on -PLUS)",
+              "RFC 5802 §6 (SCR-08; critical)"},
+    FaultInfo{"ntlm-maxlen-checked", "an NTLM AUTHENTICATE whose MaxLen fields differ from their Len is refused as malformed",
+              "MS-NLMP §2.2.1.3 (NTLM-07)"},
+    FaultInfo{"digest-list-strict", "a DIGEST-MD5 response with blanks after commas or an empty list element is refused as malformed",
+              "RFC 2831 §7.1 (DIG-10, lenient)"},
+    FaultInfo{"external-challenge-data", "the EXTERNAL challenge to AUTH without an initial response carries data",
+              "RFC 4422 App. A.1 (EX-01)"},
+    // --- CHUNKING (RFC 3030) ---
+    FaultInfo{"bdat-chunk-as-commands", "the octets of a BDAT chunk are read as command lines instead of message data",
+              "RFC 3030 §2, RFC 4954 §4 (ST-08)"},
 };
 
 }  // namespace

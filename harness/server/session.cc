@@ -17,6 +17,7 @@ std::string_view to_string(Phase p) {
     case Phase::auth_success_ack: return "auth-success-ack";
     case Phase::auth_extra_ack: return "auth-extra-ack";
     case Phase::data: return "data";
+    case Phase::chunk: return "chunk";
     case Phase::tls_pending: return "tls-pending";
     case Phase::closed: return "closed";
     case Phase::hung: return "hung";
@@ -104,6 +105,9 @@ void Session::Impl::reply(int code, std::string_view enhanced, std::string_view 
     line += ' ';
   }
   line += text;
+  // RFC 5321 §4.5.3.1.5: a reply line fits in 512 octets with CRLF (RPL-05); the fault pads
+  // the refusal of bad credentials past it.
+  if (code == 535 && fault("reply-line-over-512") && line.size() < 598) line.append(598 - line.size(), '.');
   raw(line);
 }
 
@@ -133,13 +137,17 @@ void Session::Impl::bad_command(int code, std::string_view enhanced, std::string
   }
 }
 
-void Session::Impl::reset_reader() { reader = smtp::LineReader(reader_options(config)); }
+void Session::Impl::reset_reader() {
+  reader = smtp::LineReader(reader_options(config));
+  input_dropped = true;
+}
 
 void Session::Impl::process_lines() {
   while (started && (state.phase != Phase::closed && state.phase != Phase::hung &&
-                     state.phase != Phase::tls_pending)) {
+                     state.phase != Phase::tls_pending && state.phase != Phase::chunk)) {
     std::optional<smtp::Line> line = reader.next();
     if (!line) return;
+    ++lines_handled;
     handle_line(*line);
   }
 }
@@ -151,6 +159,7 @@ void Session::Impl::handle_line(const smtp::Line& line) {
     case Phase::auth_success_ack:
     case Phase::auth_extra_ack: auth_line(line); return;
     case Phase::data: data_line(line); return;
+    case Phase::chunk:
     case Phase::tls_pending:
     case Phase::closed:
     case Phase::hung: return;
@@ -228,6 +237,15 @@ void Session::Impl::handle_command(const smtp::Line& line) {
     transition(next, "fault auth-blank-crash");
     return;
   }
+  // RFC 5321 §4.1.1 lets a server tolerate trailing white space, RFC 4954 §4 refuse it (SYN-08);
+  // the fault crashes on it, as a tokenizer that reads a field past the last blank might.
+  if (up == "AUTH" && fault("auth-trailing-blank-crash") && (text.back() == ' ' || text.back() == '\t')) {
+    action = Action::crash;
+    State next = state;
+    next.phase = Phase::hung;
+    transition(next, "fault auth-trailing-blank-crash");
+    return;
+  }
   // Exactly one SP between the verb and its arguments (RFC 5321 §4.1.1, SYN-07); auth-syntax-lax
   // takes any blank.
   std::string_view args;
@@ -259,7 +277,7 @@ void Session::Impl::handle_command(const smtp::Line& line) {
   if (up == "VRFY") return cmd_vrfy(has_args ? args : std::string_view{});
   if (up == "EXPN") return reply(502, "5.5.1", "EXPN not implemented");
   if (up == "HELP") return reply(214, "2.0.0", "See RFC 5321 and RFC 4954");
-  if (up == "BDAT") return reply(502, "5.5.1", "BDAT not implemented (CHUNKING is not offered)");
+  if (up == "BDAT") return cmd_bdat(has_args ? args : std::string_view{});
   cmd_starttls(has_args);
 }
 
@@ -282,8 +300,42 @@ void Session::receive(BytesView in) {
   if (s.state.phase == Phase::closed || s.state.phase == Phase::hung || s.state.phase == Phase::tls_pending) {
     return;  // RFC 3207 §4.2: nothing from before the handshake is kept
   }
-  (void)s.reader.feed(in);
-  s.process_lines();
+  if (!s.started) {
+    (void)s.reader.feed(in);  // an early talker's lines wait for the greeting (LIM-09)
+    return;
+  }
+  s.input_dropped = false;
+  const bool before_first_line = s.lines_handled == 0;
+  while (!in.empty() || s.state.phase == Phase::chunk) {
+    if (s.state.phase == Phase::chunk) {
+      in = s.chunk_octets(in);
+      if (s.state.phase == Phase::chunk) return;  // the chunk needs more octets
+      continue;
+    }
+    if (s.state.phase != Phase::command && s.state.phase != Phase::auth_exchange &&
+        s.state.phase != Phase::auth_success_ack && s.state.phase != Phase::auth_extra_ack &&
+        s.state.phase != Phase::data) {
+      // Closed, hung or waiting for the handshake: the reader keeps the rest, unread, as it
+      // would have had it all been fed at once (reset_reader() decides whether it survives).
+      (void)s.reader.feed(in);
+      return;
+    }
+    // One line at a time: the octets after a BDAT line are its chunk (RFC 3030 §2) and must
+    // not reach the line reader.
+    const std::size_t lf = in.find('\n');
+    const std::size_t n = lf == BytesView::npos ? in.size() : lf + 1;
+    (void)s.reader.feed(in.substr(0, n));
+    in.remove_prefix(n);
+    s.process_lines();
+    // RFC 5321 §4.3.1 / LIM-09: a client that talks before the greeting sends its commands in
+    // one go; the fault keeps only the first line of the read that brings the first command.
+    if (before_first_line && s.lines_handled > 0 && s.fault("early-lines-dropped")) s.reset_reader();
+    if (s.input_dropped) {
+      // The reader was reset: what was pipelined behind that line in this read goes with it.
+      s.input_dropped = false;
+      return;
+    }
+  }
 }
 
 Bytes Session::take_output() {
@@ -327,6 +379,16 @@ void Session::idle_timeout() {
   if (s.state.phase == Phase::closed || s.state.phase == Phase::hung) return;
   // RFC 5321 §4.5.3.2.7, §4.2.2: the server may close with 421 after its timeout.
   s.close_with(421, "4.4.2", s.config.hostname + " Timeout, closing connection");
+}
+
+void Session::connection_lost() {
+  Impl& s = *impl_;
+  if (s.state.phase == Phase::closed) return;
+  State next = s.state;
+  next.phase = Phase::closed;
+  s.transition(next, "connection lost");
+  s.exchange.reset();
+  s.action = Action::close;
 }
 
 bool Session::tls_active() const { return impl_->state.tls; }

@@ -45,6 +45,11 @@ class Session {
                        std::string client_identity = {});
   // The idle timer ran out: queue "421 4.4.2 … timeout" and close.
   void idle_timeout();
+  // The client closed the connection or it broke (EOF, reset): RFC 5321 §4.1.1.5 has the server
+  // treat it like QUIT, an open exchange or transaction is abandoned and nothing is sent
+  // (LIM-06). Afterwards action() is close. The I/O layer calls it (the acceptor on EOF or a
+  // broken socket), so that a fault can one day make the server fail there.
+  void connection_lost();
 
   // Observers, for tests and the acceptor.
   bool tls_active() const;

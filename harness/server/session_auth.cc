@@ -171,9 +171,11 @@ void Session::Impl::cmd_auth(std::string_view args) {
   o.advertised_plus = fault("scram-y-flag-refused") ||
                       (!fault("scram-no-downgrade-check") &&
                        std::any_of(offered.begin(), offered.end(), [](const auto* m) { return m->needs_channel_binding; }));
-  o.external_identity_present = !client_identity.empty() || fault("external-without-cert");
-  o.external_identity = client_identity.empty() ? std::string("unverified") : client_identity;
+  o.external_identity_present = !external_identity().empty() || fault("external-without-cert");
+  o.external_identity = external_identity().empty() ? std::string("unverified") : external_identity();
   o.ntlm_accept_v1 = config.ntlm_accept_v1;
+  // RFC 5802 §6: an unsupported or misplaced p= must fail the exchange (SCR-08).
+  o.scram_cb_flag_unchecked = fault("scram-cb-flag-unchecked");
   // RFC 7677 §4: at least 4096 iterations (SCR-02); the fault sends 1024.
   o.scram_iterations = fault("scram-low-iterations") ? 1024 : config.scram_iterations;
   o.random = &random;

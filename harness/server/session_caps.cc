@@ -25,7 +25,7 @@ bool Session::Impl::usable_now(const sasl::MechanismInfo& m) const {
                                         [](const std::string& n) { return iequals(n, "ANONYMOUS"); });
     if (!configured && !fault("anonymous-offered")) return false;
   }
-  if (iequals(m.name, "EXTERNAL") && client_identity.empty() && !fault("external-without-cert")) {
+  if (iequals(m.name, "EXTERNAL") && external_identity().empty() && !fault("external-without-cert")) {
     return false;  // RFC 4422 App. A (CAP-12): only with external credentials
   }
   if (m.needs_channel_binding) {
@@ -63,6 +63,7 @@ std::vector<std::string> Session::Impl::extension_lines() const {
   if (submission_extensions) lines.emplace_back("PIPELINING");  // RFC 2920
   lines.emplace_back("8BITMIME");                   // RFC 6152
   lines.push_back("SIZE " + std::to_string(s.config.limits.max_message));  // RFC 1870
+  lines.emplace_back("CHUNKING");                   // RFC 3030
   if (submission_extensions) lines.emplace_back("ENHANCEDSTATUSCODES");  // RFC 2034
   // RFC 3207 §4.2: not offered once TLS is active (TLS-01, TLS-11).
   if ((s.config.tls_available && !s.state.tls) || (s.state.tls && s.fault("starttls-advertised-in-tls"))) {

@@ -1,5 +1,5 @@
-// Fault switches that act on the SASL messages themselves (catalogue DIG-01, DIG-14, NTLM-03,
-// SCR-10, PLAIN-02, OB-02): a client message refused or rewritten before the mechanism sees it,
+// Fault switches that act on the SASL messages themselves (catalogue DIG-01, DIG-10, DIG-14,
+// NTLM-03, NTLM-07, SCR-10, SCR-11, PLAIN-02, OB-02, EX-01): a client message refused or rewritten before the mechanism sees it,
 // or a challenge damaged after the mechanism made it. Only consulted with the fault on; the
 // correct server never runs this code. Bounded by the message, which the session has bounded.
 #include <algorithm>
@@ -42,6 +42,41 @@ bool has_unknown_oauth_key(BytesView m) {
   return false;
 }
 
+// RFC 5802 §7: client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions];
+// true when an attribute follows r= (the gs2 header is skipped first).
+bool scram_has_extension_after_nonce(BytesView m) {
+  const auto end = gs2_header_end(m);
+  if (!end) return false;
+  const std::size_t nonce = m.find(",r=", *end - 1);
+  return nonce != BytesView::npos && m.find(',', nonce + 3) != BytesView::npos;
+}
+
+// MS-NLMP §2.2.1.3: an AUTHENTICATE_MESSAGE (type 3) with some MaxLen other than its Len.
+bool ntlm_maxlen_differs(BytesView m) {
+  if (m.size() < sasl::ntlm::kAuthenticateFixed || m.compare(0, 8, std::string_view("NTLMSSP\0", 8)) != 0 ||
+      sasl::ntlm::read32(m, 8) != 3)
+    return false;
+  for (std::size_t at = 12; at <= 52; at += 8)
+    if (sasl::ntlm::read16(m, at) != sasl::ntlm::read16(m, at + 2)) return true;
+  return false;
+}
+
+// RFC 2831 §7.1: LWS after a comma or an empty element, outside quoted strings.
+bool digest_list_has_blanks(BytesView m) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    const char c = m[i];
+    if (quoted) {
+      if (c == '\\') ++i;
+      else if (c == '"') quoted = false;
+      continue;
+    }
+    if (c == '"') quoted = true;
+    if (c == ',' && i + 1 < m.size() && (m[i + 1] == ' ' || m[i + 1] == '\t' || m[i + 1] == ',')) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool Session::Impl::fault_refuses_client_message(BytesView data) {
@@ -55,6 +90,22 @@ bool Session::Impl::fault_refuses_client_message(BytesView data) {
   }
   // RFC 7628 §3.1: unknown keys must be ignored (OB-02).
   if (fault("oauthbearer-unknown-key-refused") && name == "OAUTHBEARER" && has_unknown_oauth_key(data)) {
+    auth_failed(501, "5.5.2", "Malformed authentication data", false);
+    return true;
+  }
+  // RFC 5802 §5.1, §7: unknown optional attributes must be ignored (SCR-11).
+  if (fault("scram-unknown-attribute-refused") && is_scram(name) && exchange->responses == 0 &&
+      scram_has_extension_after_nonce(data)) {
+    auth_failed(501, "5.5.2", "Malformed authentication data", false);
+    return true;
+  }
+  // MS-NLMP §2.2.1.3: MaxLen must be ignored on receipt (NTLM-07).
+  if (fault("ntlm-maxlen-checked") && name == "NTLM" && ntlm_maxlen_differs(data)) {
+    auth_failed(501, "5.5.2", "Malformed authentication data", false);
+    return true;
+  }
+  // RFC 2831 §7.1: the #rule allows blanks and empty elements (DIG-10).
+  if (fault("digest-list-strict") && name == "DIGEST-MD5" && exchange->responses == 0 && digest_list_has_blanks(data)) {
     auth_failed(501, "5.5.2", "Malformed authentication data", false);
     return true;
   }
@@ -102,6 +153,9 @@ Bytes Session::Impl::fault_damages_challenge(Bytes challenge) const {
   if (fault("digest-challenge-stale-opaque") && name == "DIGEST-MD5" && exchange->responses == 0) {
     challenge += ",stale=true,opaque=\"00\"";
   }
+  // RFC 4422 App. A.1: the challenge to AUTH EXTERNAL without an initial response is empty
+  // (EX-01); the fault puts a prompt in it.
+  if (fault("external-challenge-data") && name == "EXTERNAL" && exchange->responses == 0) challenge = "identity?";
   // MS-NLMP §2.2.2.1: the AV_PAIR list ends with MsvAvEOL; the fault shortens TargetInfoLen
   // (and MaxLen) by the 4 octets of that terminator (NTLM-03).
   if (fault("ntlm-challenge-no-eol") && name == "NTLM" && first && challenge.size() >= sasl::ntlm::kChallengeFixed &&

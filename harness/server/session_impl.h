@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ enum class Phase {
   auth_success_ack, // "additional data with success" sent in a 334; an empty line must follow
   auth_extra_ack,   // fault extra-challenge-after-final: a needless 334 is outstanding
   data,             // reading message text after 354 (RFC 5321 §4.1.1.4)
+  chunk,            // reading the octets of a BDAT chunk: message data, not lines (RFC 3030 §2)
   tls_pending,      // 220 to STARTTLS sent; input is discarded until the handshake (RFC 3207 §4.2)
   closed,           // QUIT, 421 or a limit: nothing more is read or written
   hung,             // fault switch: stop answering
@@ -46,6 +48,7 @@ struct State {
   bool anonymous = false;     // authenticated through ANONYMOUS: grants nothing (RFC 4505 §5)
   bool in_transaction = false;  // MAIL accepted (RFC 5321 §3.3)
   std::size_t recipients = 0;
+  bool chunked = false;         // BDAT used in this transaction: DATA is then refused (RFC 3030 §2)
   bool failed_auth_seen = false;  // fault mail-after-failed-auth only
   bool mail_seen = false;         // fault auth-after-transaction-refused only
 };
@@ -77,11 +80,17 @@ struct Session::Impl {
   mutable Action action = Action::none;
   bool started = false;
   smtp::LineReader reader;
+  bool input_dropped = false;  // reset_reader() ran: receive() drops the rest of its input
+  std::size_t lines_handled = 0;  // lines taken from the reader (fault early-lines-dropped)
 
   // TLS facts given by the I/O layer.
   sasl::ChannelBinding binding_end_point;
   sasl::ChannelBinding binding_exporter;
   std::string client_identity;
+  // EXTERNAL's identity: the client certificate's, else the configured lower-layer one.
+  const std::string& external_identity() const {
+    return client_identity.empty() ? config.external_identity : client_identity;
+  }
 
   // Counters for the limits (LIM, SEC-04).
   unsigned auth_failures = 0;
@@ -94,6 +103,11 @@ struct Session::Impl {
   std::size_t message_size = 0;
   bool message_too_big = false;
   bool message_line_too_long = false;
+  // BDAT chunk being read (RFC 3030 §2): octets still to come, whether it ends the message,
+  // and the reply owed once it is read (0: accept it).
+  std::uint64_t chunk_remaining = 0;
+  bool chunk_last = false;
+  int chunk_error = 0;
 
   // --- core: loop, dispatch, replies, transition (session.cc) ---
   bool fault(std::string_view name) const;
@@ -145,6 +159,11 @@ struct Session::Impl {
   void cmd_rcpt(std::string_view args);
   void cmd_data(bool has_args);
   void data_line(const smtp::Line& line);
+
+  // --- CHUNKING (session_chunking.cc) ---
+  void cmd_bdat(std::string_view args);
+  BytesView chunk_octets(BytesView in);  // consumes chunk octets, returns what follows
+  void chunk_done();
 };
 
 // SCRAM-SHA-1, SCRAM-SHA-256 and their -PLUS variants.

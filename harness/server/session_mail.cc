@@ -124,6 +124,7 @@ void Session::Impl::cmd_mail(std::string_view args, std::size_t line_size) {
   State next = state;
   next.in_transaction = true;
   next.recipients = 0;
+  next.chunked = false;
   next.mail_seen = true;
   transition(next, "MAIL");
   reply(250, "2.1.0", "OK");
@@ -150,6 +151,8 @@ void Session::Impl::cmd_rcpt(std::string_view args) {
 void Session::Impl::cmd_data(bool has_args) {
   if (has_args) return bad_command(501, "5.5.4", "DATA takes no parameters");
   if (!state.in_transaction || state.recipients == 0) return bad_command(503, "5.5.1", "Need RCPT command first");
+  // RFC 3030 §2: BDAT and DATA are not mixed in one transaction.
+  if (state.chunked) return bad_command(503, "5.5.1", "DATA after BDAT in the same transaction");
   message_size = 0;
   message_too_big = false;
   message_line_too_long = false;

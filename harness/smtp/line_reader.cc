@@ -3,79 +3,84 @@
 #include "harness/smtp/line_reader.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sah::smtp {
-
-namespace {
-
-// First octet in `in` that can end or start ending a line (CR or LF), or in.size().
-std::size_t find_special(BytesView in) {
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '\r' || in[i] == '\n') return i;
-  }
-  return in.size();
-}
-
-}  // namespace
 
 // Keeps at most max_line data octets; the rest of an over-long line is only counted, so a
 // peer that never sends a terminator cannot make us grow.
 void LineReader::append_data(BytesView data) {
   const std::size_t room = opts_.max_line > partial_.size() ? opts_.max_line - partial_.size() : 0;
   const std::size_t take = std::min(room, data.size());
-  partial_.append(data.substr(0, take));
+  partial_.append(data.data(), take);
   overflow_ += data.size() - take;
 }
 
 void LineReader::finish_line(bool bare_lf, std::size_t terminator_end) {
   Line line;
-  line.text = std::move(partial_);
+  line.text = partial_;  // a copy of exactly the line; partial_ keeps its capacity for the next
   line.bare_lf = bare_lf;
   line.too_long = overflow_ > 0;
   line.offset = line_start_;
+  detail::compact(ready_, ready_head_);
+  if (ready_.capacity() == 0) ready_.reserve(8);  // one allocation for the usual few lines per feed
   ready_.push_back(std::move(line));
   partial_.clear();
   overflow_ = 0;
   line_start_ = terminator_end;
 }
 
+// Only LF can end a line; a CR matters only right before it (CRLF) or as the chunk's last octet
+// (the next chunk may start with the LF). So the scan looks for LF with memchr and checks the
+// octet before it: one pass over the data in libc, not a comparison per octet in our code.
+// (Views are made from offsets already checked against in.size(), without substr's check.)
 std::size_t LineReader::feed(BytesView in) {
   std::size_t i = 0;
+  if (pending_cr_ && !in.empty()) {
+    pending_cr_ = false;
+    if (in[0] == '\n') {  // CRLF split across feeds
+      i = 1;
+      finish_line(false, consumed_ + i);
+    } else {
+      // A CR not followed by LF is line data (RFC 5321 §2.3.8 forbids it in text; the
+      // caller judges it).
+      append_data("\r");
+    }
+  }
   while (i < in.size()) {
-    if (pending_cr_) {
-      pending_cr_ = false;
-      if (in[i] == '\n') {  // CRLF: the only standard terminator
-        ++i;
-        finish_line(false, consumed_ + i);
-        continue;
+    const void* found = std::memchr(in.data() + i, '\n', in.size() - i);
+    if (found == nullptr) {
+      std::size_t end = in.size();
+      if (in[end - 1] == '\r') {  // may be the first half of a CRLF
+        pending_cr_ = true;
+        --end;
       }
-      append_data("\r");  // a CR not followed by LF is line data (RFC 5321 §2.3.8 forbids it
-                          // in text; the caller judges it)
+      append_data(BytesView(in.data() + i, end - i));
+      break;
     }
-    const std::size_t special = i + find_special(in.substr(i));
-    append_data(in.substr(i, special - i));
-    i = special;
-    if (i == in.size()) break;
-    if (in[i] == '\r') {
-      pending_cr_ = true;
-      ++i;
-    } else {  // LF not preceded by CR
-      ++i;
-      if (opts_.accept_bare_lf) {
-        finish_line(true, consumed_ + i);
-      } else {
-        append_data("\n");
-      }
+    const auto lf = static_cast<std::size_t>(static_cast<const char*>(found) - in.data());
+    if (lf > i && in[lf - 1] == '\r') {  // CRLF: the only standard terminator
+      append_data(BytesView(in.data() + i, lf - 1 - i));
+      finish_line(false, consumed_ + lf + 1);
+    } else if (opts_.accept_bare_lf) {  // LF not preceded by CR
+      append_data(BytesView(in.data() + i, lf - i));
+      finish_line(true, consumed_ + lf + 1);
+    } else {  // a bare LF is line data
+      append_data(BytesView(in.data() + i, lf + 1 - i));
     }
+    i = lf + 1;
   }
   consumed_ += in.size();
   return in.size();
 }
 
 std::optional<Line> LineReader::next() {
-  if (ready_.empty()) return std::nullopt;
-  Line line = std::move(ready_.front());
-  ready_.pop_front();
+  if (ready_head_ == ready_.size()) return std::nullopt;
+  Line line = std::move(ready_[ready_head_++]);
+  if (ready_head_ == ready_.size()) {
+    ready_.clear();
+    ready_head_ = 0;
+  }
   return line;
 }
 

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/base/bytes.h"
 
@@ -18,6 +18,18 @@ struct Line {
                           // the rest up to the terminator was discarded
   std::size_t offset = 0; // stream offset of the first octet of the line
 };
+
+namespace detail {
+// For a queue kept as a vector and the index of its first untaken element: drops the taken
+// elements once they are at least half of the vector, so a consumer that never drains the queue
+// completely cannot make it grow without bound (amortised O(1) per element).
+template <typename T>
+void compact(std::vector<T>& queue, std::size_t& head) {
+  if (head == 0 || head * 2 < queue.size()) return;
+  queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
+  head = 0;
+}
+}  // namespace detail
 
 class LineReader {
  public:
@@ -51,7 +63,10 @@ class LineReader {
   Bytes partial_;                 // data octets of the incomplete line (at most max_line)
   bool pending_cr_ = false;       // a CR was the last octet seen: terminator or data, the
                                   // next octet decides (so pending() <= max_line + 1)
-  std::deque<Line> ready_;        // complete lines not yet taken
+  // Complete lines not yet taken: ready_[ready_head_..]. A vector emptied when drained, not a
+  // deque: no allocation when a reader is made or reset, and the slots are reused.
+  std::vector<Line> ready_;
+  std::size_t ready_head_ = 0;
   std::size_t consumed_ = 0;      // total octets fed
   std::size_t line_start_ = 0;    // stream offset of partial_'s first octet
   std::size_t overflow_ = 0;      // octets discarded from the current over-long line

@@ -12,9 +12,9 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "harness/base/bytes.h"
 #include "harness/smtp/line_reader.h"
@@ -49,9 +49,10 @@ struct ReplyFailure {
 
 struct ReplyLimits {
   // Octets of one line, code included, terminator excluded. RFC 5321 §4.5.3.1.5 sets 512 with
-  // CRLF, but RFC 4954 §4 lets 334 challenges be longer (NTLM, Kerberos-sized data), so the
-  // parser allows 2048 and records longer-than-512 lines as Leniency::line_over_512.
-  std::size_t max_line = 2048;
+  // CRLF, but RFC 4954 §4 lets 334 challenges be longer (NTLM, Kerberos-sized data; a SCRAM
+  // server-first echoes the client's nonce, which may itself fill a 12288-octet AUTH line), so
+  // the parser allows 16 KiB and records longer-than-512 lines as Leniency::line_over_512.
+  std::size_t max_line = 16 * 1024;
   // Lines in one reply. Real EHLO replies have a few dozen; 1000 leaves room and still stops a
   // server that streams "250-" lines forever.
   std::size_t max_lines = 1000;
@@ -96,14 +97,17 @@ class ReplyParser {
   void reset();
 
  private:
-  void process(const Line& line);
+  void process(Line&& line);
   void fail(ReplyError kind, std::size_t offset);
   void finish_reply();
 
   ReplyParserOptions opts_;
   LineReader reader_;
   Reply current_;            // the reply being assembled (lines empty = none started)
-  std::deque<Reply> done_;   // complete replies not yet taken
+  // Complete replies not yet taken: done_[done_head_..] (a vector emptied when drained: no
+  // allocation when a parser is made).
+  std::vector<Reply> done_;
+  std::size_t done_head_ = 0;
   std::optional<ReplyFailure> failure_;
   std::size_t fed_ = 0;
 };

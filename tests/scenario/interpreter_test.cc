@@ -1,4 +1,5 @@
 #include "harness/scenario/interpreter.h"
+#include "harness/scenario/parser.h"
 #include "harness/scenario/template.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +42,18 @@ TEST_F(InterpreterTest, ConnectReadsTheGreeting) {
   EXPECT_EQ(r.expected[0].pattern, "220");
 }
 
+TEST_F(InterpreterTest, ConnectWithTextSendsItBeforeReadingTheGreeting) {
+  // LIM-09: the early talker's text goes out first; the greeting is still what connect judges,
+  // and `read` takes the reply to the early line.
+  answer("250 early ok\r\n");
+  Step early = step(K::connect);
+  early.text = tpl("NOOP early");  // sent exactly as expanded, nothing added
+  CaseResult r = run(make_case({early, step(K::read, {reply_alt("250", Verdict::pass)})}));
+  EXPECT_EQ(r.verdict, Verdict::pass) << r.reason;
+  ASSERT_EQ(script->sent.size(), 1u);
+  EXPECT_EQ(script->sent[0], "NOOP early");
+}
+
 TEST_F(InterpreterTest, GreetingOtherThanDefaultIsInconclusive) {
   script->on_connect.push_back(says("554 go away\r\n"));
   EXPECT_EQ(run(make_case({step(K::connect)})).verdict, Verdict::inconclusive);
@@ -51,6 +64,27 @@ TEST_F(InterpreterTest, RefusedConnectionIsError) {
   CaseResult r = run(make_case({step(K::connect)}));
   EXPECT_EQ(r.verdict, Verdict::error);
   EXPECT_NE(r.reason.find("refused"), std::string::npos);
+}
+
+TEST_F(InterpreterTest, LongReplyLinesAreNotedExceptIn334) {
+  // RPL-05: 512 octets with CRLF is the limit; a 334 may be longer (RFC 4954 §4).
+  struct Row {
+    std::string reply;
+    Verdict want;
+    const char* why;
+  } rows[] = {
+      {"250 " + std::string(506, 'a') + "\r\n", Verdict::pass, "512 octets with CRLF"},
+      {"250 " + std::string(507, 'a') + "\r\n", Verdict::fail, "513 octets"},
+      {"250-" + std::string(507, 'a') + "\r\n250 ok\r\n", Verdict::fail, "a long first line of two"},
+      {"334 " + std::string(2000, 'A') + "\r\n", Verdict::pass, "334 exempt"},
+  };
+  for (const Row& row : rows) {
+    script = std::make_shared<Script>();
+    answer(row.reply);
+    const CaseResult r = run(make_case({step(K::connect), send("NOOP", {reply_alt("*", Verdict::pass)}),
+                                        step(K::check, {cond_alt("lines-512", Verdict::pass), cond_alt("*", Verdict::fail)})}));
+    EXPECT_EQ(r.verdict, row.want) << row.why << ": " << r.reason;
+  }
 }
 
 TEST_F(InterpreterTest, StepsWithoutConnectionAreError) {
@@ -329,7 +363,13 @@ TEST_F(InterpreterTest, WaitUsesTheSleepHookBounded) {
   w.millis = 999999;
   CaseResult r = run(make_case({step(K::connect), w}));
   EXPECT_EQ(r.verdict, Verdict::pass);
-  EXPECT_EQ(slept.count(), 10000);
+  EXPECT_EQ(slept.count(), kMaxWaitMs);
+  // A `needs optional` case may wait longer, up to kMaxOptionalWaitMs.
+  slept = std::chrono::milliseconds{0};
+  Case optional = make_case({step(K::connect), w});
+  optional.needs.push_back(Need{false, "optional"});
+  EXPECT_EQ(run(optional).verdict, Verdict::pass);
+  EXPECT_EQ(slept.count(), kMaxOptionalWaitMs);
 }
 
 TEST_F(InterpreterTest, CaseTimeoutOverridesTheRunTimeout) {

@@ -105,6 +105,22 @@ TEST(ScenarioParser, ACaseMustJudgeSomething) {
     EXPECT_TRUE(parse(header() + judged).ok()) << judged;
 }
 
+TEST(ScenarioParser, LongWaitsOnlyInOptionalCases) {
+  // kMaxWaitMs for every case (--jobs runs waits side by side); up to kMaxOptionalWaitMs in a
+  // case that declares `needs optional` (LIM-04's idle minute), never more.
+  const std::string minute = "connect\nwait 60000\nalive\n";
+  EXPECT_THAT(short_diagnostics(parse(header() + minute)),
+              ElementsAre("7:6: expected milliseconds (1 to 10000) after 'wait', found '60000'"));
+  auto optional = parse(header() + "needs optional\n" + minute);
+  ASSERT_TRUE(optional.ok()) << ::testing::PrintToString(short_diagnostics(optional));
+  EXPECT_EQ(optional.cases[0].steps[1].millis, 60000u);
+  EXPECT_THAT(short_diagnostics(parse(header() + "needs !optional\n" + minute)),
+              ElementsAre("8:6: expected milliseconds (1 to 10000) after 'wait', found '60000'"))
+      << "a negated need is no declaration";
+  EXPECT_THAT(short_diagnostics(parse(header() + "needs optional\nconnect\nwait 360001\nalive\n")),
+              ElementsAre("8:6: expected milliseconds (1 to 360000) after 'wait', found '360001'"));
+}
+
 TEST(ScenarioParser, UnknownAndUpperCaseKeywords) {
   auto r = parse(header() + "connect\n  frobnicate x\nSend x\nalive\nend\n");
   auto d = short_diagnostics(r);
@@ -454,9 +470,21 @@ TEST(ScenarioParser, SendKeepsEverythingAfterTheKeywordAsData) {
   EXPECT_FALSE(s[6].text.has_value());
 }
 
+TEST(ScenarioParser, ConnectWithTextIsAnEarlyTalker) {
+  // LIM-09: `connect TEXT` sends TEXT (no CRLF added) before reading the greeting; a comment
+  // after a bare `connect` is still a comment.
+  auto r = parse(header() + "connect EHLO x\\r\\nNOOP\\r\\n\nread\nconnect   # a comment\nalive\n");
+  ASSERT_THAT(short_diagnostics(r), IsEmpty());
+  const auto& s = r.cases.at(0).steps;
+  ASSERT_EQ(s.size(), 4u);
+  ASSERT_TRUE(s[0].text.has_value());
+  EXPECT_EQ(s[0].text->source, "EHLO x\\r\\nNOOP\\r\\n");
+  EXPECT_FALSE(s[2].text.has_value());
+}
+
 TEST(ScenarioParser, StepArgumentsAreChecked) {
   auto r = parse(header() +
-                 "connect now\n"       // 6
+                 "starttls now\n"      // 6
                  "send-raw\n"          // 7
                  "wait 10001\n"        // 8
                  "silent\n"            // 9
@@ -464,7 +492,7 @@ TEST(ScenarioParser, StepArgumentsAreChecked) {
                  "send %b64[x\n"       // 11
                  "alive\n");
   EXPECT_THAT(short_diagnostics(r),
-              ElementsAre("6:9: 'connect' takes no arguments",
+              ElementsAre("6:10: 'starttls' takes no arguments",
                           "7:9: expected TEXT after 'send-raw' (it sends exactly TEXT: write \\r\\n yourself)",
                           "8:6: expected milliseconds (1 to 10000) after 'wait', found '10001'",
                           "9:7: expected milliseconds (1 to 600000) after 'silent'",
