@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The run command against `serve` over loopback sockets (DESIGN.md: the exit-code contract):
-# the whole catalogue against `serve` exits 0; against `serve --fault X` it exits 1, for every
-# fault switch (with --fail-on practice, as in run_exit_codes_test.sh, and the same exceptions:
+# the whole catalogue against `serve` exits 0; against `serve --fault X` the cases that name X as
+# their negative control make it exit 1, for every fault switch (with --fail-on practice, as in run_exit_codes_test.sh, and the same exceptions:
 # fault_exceptions.sh). This is
 # the real-socket twin of the in-process sweep; four servers run at a time (most of the time is waits, not CPU).
 # Usage: run_serve_faults_test.sh SMTP_AUTH_HARNESS SOURCE_DIR
@@ -15,29 +15,57 @@ cd "$work"
 
 source "$here/fault_exceptions.sh"
 
-password="pw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')?~x"
+# A password shaped like the one `run` makes for its own server (credential_shape.h): the PLAIN
+# initial response's Base64 ends in "==" and contains '+' or '/', so every Base64 malformer applies.
+password=$(python3 - <<'PY'
+import base64, os
+while True:
+    # '?' and '~' at a varying offset are what can encode to '/' or '+'.
+    r = os.urandom(3)
+    pw = "pw-" + os.urandom(9).hex()[: 10 + r[0] % 8] + "?~" + "x" * (r[1] % 3) + os.urandom(2).hex()
+    b = base64.b64encode(b"\0user\0" + pw.encode()).decode()
+    if b.endswith("==") and ("+" in b or "/" in b):
+        print(pw)
+        break
+PY
+)
 # one_run NAME [--fault X]: serve on a free port, the catalogue against it; prints "NAME RC".
 one_run() {
   local name=$1; shift
   local dir="$work/$name" extra=() tls=starttls
   mkdir -p "$dir"
-  local fault=${2:-}
+  local fault=${2:-} cases=()
+  [[ -n "$fault" ]] && cases=(--cases "$(awk -v f="$fault" '$1 == f {print $2}' "$work/fault-cases")")
+  # Like the in-process run: MAIL without AUTH is accepted (cases that need a transaction run),
+  # unless the fault needs the submission policy.
+  extra=(--relay-open)
   [[ -n "$fault" && -n "${submission[$fault]:-}" ]] && extra=(--submission) && set -- "$@" --require-auth
   [[ -n "$fault" && -n "${cleartext[$fault]:-}" ]] && tls=none
-  "$bin" serve --listen 127.0.0.1:0 --ready-file "$dir/port" --hostname 127.0.0.1 --require-tls-for-plaintext \
+  "$bin" serve --listen 127.0.0.1:0 --ready-file "$dir/port" --hostname harness.localhost --require-tls-for-plaintext \
     --user user --password "$password" --user user2 --password "$password-2" --token "user:tok-$password" "$@" \
     >"$dir/serve.log" 2>&1 &
   local server=$!
   for _ in $(seq 100); do [[ -s "$dir/port" ]] && break; sleep 0.05; done
-  "$bin" run --target "127.0.0.1:$(cat "$dir/port")" --tls "$tls" --insecure --scenarios "$src/scenarios" \
+  "$bin" run --target "127.0.0.1:$(cat "$dir/port")" --tls "$tls" --insecure --host harness.localhost --scenarios "$src/scenarios" \
     --user user --password-env SAH_TEST_PASSWORD --user2 user2 --password2 "$password-2" --token "tok-$password" \
-    --jobs 16 --timeout 10 --fail-on practice "${extra[@]}" --json "$dir/out.json" >"$dir/run.log" 2>&1
+    --jobs 16 --timeout 10 --fail-on practice "${extra[@]}" "${cases[@]}" --json "$dir/out.json" >"$dir/run.log" 2>&1
   local rc=$?
   kill "$server" 2>/dev/null
   wait "$server" 2>/dev/null
   echo "$name $rc"
 }
 export SAH_TEST_PASSWORD=$password
+
+# fault -> the ids of the cases that name it (list --json), one line each: "fault id,id,...".
+"$bin" list --scenarios "$src/scenarios" --json | python3 -c '
+import collections, json, sys
+cases = collections.defaultdict(list)
+for c in json.load(sys.stdin):
+    for f in c["faults"]:
+        cases[f if isinstance(f, str) else f["name"]].append(c["id"])
+for f, ids in cases.items():
+    print(f, ",".join(ids))
+' >"$work/fault-cases"
 
 results=$(
   {
