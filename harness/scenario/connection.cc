@@ -32,6 +32,7 @@ std::string parser_failure(const smtp::ReplyParser& p) {
 
 bool Connection::open(net::Connector& connector, Millis deadline, std::string& error) {
   close();
+  peer_closed_ = false;
   net::Event e;
   std::unique_ptr<net::Transport> t = connector.connect(deadline, e);
   if (!t) {
@@ -72,7 +73,9 @@ Observation Connection::read_reply(Millis deadline) {
     if (auto r = parser_.next()) return noted(std::move(*r));
     if (parser_.failed()) return Observation::malformed_reply(parser_failure(parser_));
     if (!transport_) return Observation::network_error("no open connection");
+    if (peer_closed_) return Observation::closed();
     net::Event e = transport_->receive(remaining(until), kChunk);
+    if (e.kind == net::Event::Kind::closed) peer_closed_ = true;
     if (e.kind != net::Event::Kind::data) return from_event(e);
     parser_.feed(e.data);
   }

@@ -58,6 +58,7 @@ class Connection {
   smtp::ReplyParser parser_;
   std::optional<smtp::Reply> held_;  // taken from the parser by has_unread(), not yet read
   bool long_reply_line_ = false;
+  bool peer_closed_ = false;  // the server closed: later reads report that at once, not a timeout
   Observation noted(smtp::Reply r);
 };
 
