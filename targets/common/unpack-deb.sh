@@ -2,14 +2,14 @@
 # usage: unpack-deb.sh NAME PACKAGE...
 # Downloads Debian packages with `apt-get download` and unpacks them (dpkg-deb -x: no
 # maintainer scripts, nothing registered with dpkg, no service started) into
-# $SAH_TARGETS_PREFIX/root/NAME (default ${TMPDIR:-/tmp}/sah-targets), then installs with
+# $SAH_TARGETS_PREFIX/root/NAME (default: sah-targets in the system temp folder), then installs with
 # apt-get the library packages (lib*) those packages depend on.
 # Why: postfix, exim4-daemon-*, opensmtpd and courier-mta all Conflict with
 # mail-transport-agent, so dpkg allows one of them at a time; unpacked copies run side by side.
 # Idempotent: a NAME already unpacked is left alone.
 set -e
 name=$1; shift
-prefix=${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}
+prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
 [ -f "$prefix/root/$name/.unpacked" ] && exit 0
 export DEBIAN_FRONTEND=noninteractive
 [ -n "$SAH_SKIP_APT_UPDATE" ] || apt-get update -qq

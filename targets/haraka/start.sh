@@ -6,7 +6,7 @@
 # Needs install.sh first (node_modules outside this folder).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}
+prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
 haraka=$prefix/node/haraka/node_modules/Haraka
 state=$1 port=$2 tls_port=$3
 mkdir -p "$state/config"

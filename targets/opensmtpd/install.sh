@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unpacks OpenSMTPD 6.8 from Debian into ${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}/root/opensmtpd
+# Unpacks OpenSMTPD 6.8 from Debian into $SAH_TARGETS_PREFIX/root/opensmtpd
 # (targets/common/unpack-deb.sh: opensmtpd conflicts with every other MTA package) with its
 # libraries, openssl (certificate), util-linux (unshare), the users smtpd drops to (opensmtpd,
 # opensmtpq) and its compiled-in, empty chroot folder /var/lib/opensmtpd/empty, which the
@@ -7,7 +7,7 @@
 # Idempotent: returns at once when everything is there. Needs root.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}
+prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
 if [ -f "$prefix/root/opensmtpd/.unpacked" ] && id -u opensmtpd >/dev/null 2>&1 &&
    id -u opensmtpq >/dev/null 2>&1 && [ -d /var/lib/opensmtpd/empty ] &&
    command -v openssl >/dev/null && command -v unshare >/dev/null; then

@@ -8,7 +8,7 @@
 # SMTPD_VERBOSE=1 in the environment adds -v.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}
+prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
 root=$prefix/root/opensmtpd
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3

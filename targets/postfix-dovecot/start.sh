@@ -8,7 +8,7 @@
 # PORT: AUTH in cleartext and STARTTLS; TLS_PORT: implicit TLS.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=${SAH_TARGETS_PREFIX:-${TMPDIR:-/tmp}/sah-targets}
+prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
 pfx=$prefix/root/postfix
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3
