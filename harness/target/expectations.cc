@@ -26,11 +26,26 @@ std::string_view next_field(std::string_view line, std::size_t& i, std::size_t& 
   return line.substr(start, i - start);
 }
 
-std::string describe(Verdict v, const std::string& clause) {
-  return std::string(to_string(v)) + (clause.empty() ? "" : " (" + clause + ")");
+std::string describe_clause(const std::string& verdicts, const std::string& clause) {
+  return verdicts + (clause.empty() ? "" : " (" + clause + ")");
+}
+
+std::string describe(Verdict v, const std::string& clause) { return describe_clause(std::string(to_string(v)), clause); }
+
+std::string describe(const Deviation& d) {
+  std::string verdicts(to_string(d.verdict));
+  for (Verdict v : d.also) verdicts += std::string("|") + std::string(to_string(v));
+  return describe_clause(verdicts, d.clause);
 }
 
 }  // namespace
+
+bool Deviation::allows(Verdict v) const {
+  if (v == verdict) return true;
+  for (Verdict other : also)
+    if (v == other) return true;
+  return false;
+}
 
 const Deviation* Expectations::find(std::string_view case_id) const {
   for (const Deviation& d : deviations)
@@ -85,14 +100,30 @@ Result<Expectations, ProfileError> parse_expectations(std::string_view text, std
                   "case '" + std::string(id) + "' is listed twice (first on line " + std::to_string(seen->second) + ")");
     d.case_id = std::string(id);
 
-    const std::string_view verdict = next_field(line, i, col);
-    if (verdict.empty()) return fail(line_no, col, "expected a verdict after the case id");
-    const auto v = parse_verdict(verdict);
-    if (!v || !deviation_verdict(*v))
-      return fail(line_no, col,
-                  "expected a deviation's verdict (non-strict, fail, inconclusive, timeout or crash), got '" +
-                      std::string(verdict) + "'");
-    d.verdict = *v;
+    const std::string_view verdicts = next_field(line, i, col);
+    if (verdicts.empty()) return fail(line_no, col, "expected a verdict after the case id");
+    std::size_t start = 0;
+    while (start <= verdicts.size()) {
+      std::size_t bar = verdicts.find('|', start);
+      if (bar == std::string_view::npos) bar = verdicts.size();
+      const std::string_view name = verdicts.substr(start, bar - start);
+      const std::size_t name_col = col + start;
+      const auto v = parse_verdict(name);
+      if (start == 0) {
+        if (!v || !deviation_verdict(*v))
+          return fail(line_no, name_col,
+                      "expected a deviation's verdict (non-strict, fail, inconclusive, timeout or crash), got '" +
+                          std::string(name) + "'");
+        d.verdict = *v;
+      } else {
+        // Later alternatives may also be pass, skip or info: the deviation does not show every run.
+        if (!v || *v == Verdict::error)
+          return fail(line_no, name_col, "expected another verdict after '|', got '" + std::string(name) + "'");
+        if (d.allows(*v)) return fail(line_no, name_col, "verdict '" + std::string(name) + "' is listed twice");
+        d.also.push_back(*v);
+      }
+      start = bar + 1;
+    }
 
     const std::string_view clause = next_field(line, i, col);
     if (clause.empty()) return fail(line_no, col, "expected the clause the server breaks (e.g. RFC4954#4)");
@@ -135,9 +166,9 @@ std::vector<std::string> apply_expectations(const Expectations& e, RunResult& ru
       mismatches.push_back(c.id + ": got " + describe(c.verdict, "") +
                            (c.verdict == Verdict::error ? " (a harness error)" : ", not listed as a known deviation") +
                            (c.reason.empty() ? "" : " — " + c.reason));
-    } else if (c.verdict != d->verdict) {
-      mismatches.push_back(c.id + ": expected " + describe(d->verdict, d->clause) + " (" + e.file + ":" +
-                           std::to_string(d->line) + "), got " + describe(c.verdict, "") +
+    } else if (!d->allows(c.verdict)) {
+      mismatches.push_back(c.id + ": expected " + describe(*d) + " (" + e.file + ":" + std::to_string(d->line) +
+                           "), got " + describe(c.verdict, "") +
                            (c.verdict == Verdict::pass ? ": the deviation is gone, remove the line" : "") +
                            (c.reason.empty() ? "" : " — " + c.reason));
     }

@@ -11,6 +11,11 @@
 // A line whose first non-blank octet is '#' is a comment. Cases not listed are expected to
 // give pass, skip or info.
 //
+// A server whose behaviour depends on timing (how TCP segments or TLS records happen to arrive)
+// lists every verdict it gives, the deviation first, separated by '|':
+//
+//   limits.line-beyond-limit       fail|pass RFC4954#4   resynchronises only when the line arrives whole
+//
 // parse_expectations is pure and bounded (no I/O; sizes checked before use); every error is a
 // value naming file:line:col.
 #pragma once
@@ -32,10 +37,13 @@ inline constexpr std::size_t kMaxExpectationsLine = 1024;
 struct Deviation {
   std::string case_id;
   Verdict verdict = Verdict::fail;
+  std::vector<Verdict> also;  // other verdicts the server gives on other runs (timing-dependent)
   std::string clause;
   std::string explanation;
   std::size_t line = 0;
   std::size_t col = 0;  // of the case id, for "unknown case" errors
+
+  bool allows(Verdict v) const;
 };
 
 struct Expectations {

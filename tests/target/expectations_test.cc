@@ -56,7 +56,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"no explanation", "a.b fail RFC1#1   \n", 1, 19, "explanation"},
         BadCase{"listed twice", "a.b fail R x\n\na.b crash R y\n", 3, 1, "listed twice (first on line 1)"},
         BadCase{"bad id octet", "a/b fail R x\n", 1, 2, "case id"},
-        BadCase{"control octet", "a.b fail R x\x01\n", 1, 13, "control character"}),
+        BadCase{"control octet", "a.b fail R x\x01\n", 1, 13, "control character"},
+        BadCase{"a pass first is no deviation", "a.b pass|fail R x\n", 1, 5, "deviation's verdict"},
+        BadCase{"empty alternative", "a.b fail| R x\n", 1, 10, "after '|', got ''"},
+        BadCase{"unknown alternative", "a.b fail|maybe R x\n", 1, 10, "got 'maybe'"},
+        BadCase{"error is never expected", "a.b fail|error R x\n", 1, 10, "got 'error'"},
+        BadCase{"alternative twice", "a.b fail|pass|fail R x\n", 1, 15, "listed twice"}),
     [](const auto& info) { return "row" + std::to_string(info.index); });
 
 TEST(Expectations, RefusesOversizedInputBeforeReadingIt) {
@@ -66,6 +71,18 @@ TEST(Expectations, RefusesOversizedInputBeforeReadingIt) {
   const auto e = parse_expectations(long_line, "f");
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().col, kMaxExpectationsLine + 1);
+}
+
+TEST(Expectations, TimingDependentDeviationListsEveryVerdict) {
+  const auto e = parse_expectations("limits.x fail|pass|timeout RFC4954#4 resynchronises only sometimes\n", "f");
+  ASSERT_TRUE(e.ok()) << format(e.error());
+  const Deviation& d = e->deviations.at(0);
+  EXPECT_EQ(d.verdict, Verdict::fail);
+  EXPECT_EQ(d.also, (std::vector<Verdict>{Verdict::pass, Verdict::timeout}));
+  EXPECT_TRUE(d.allows(Verdict::fail));
+  EXPECT_TRUE(d.allows(Verdict::pass));
+  EXPECT_TRUE(d.allows(Verdict::timeout));
+  EXPECT_FALSE(d.allows(Verdict::crash));
 }
 
 CaseResult result(const std::string& id, Verdict v) {
@@ -101,6 +118,22 @@ TEST(Expectations, ApplyMarksKnownDeviationsAndNamesEveryDifference) {
   EXPECT_EQ(run.cases[0].known->source, "exp.txt:1");
   EXPECT_EQ(run.cases[0].known->explanation, "refuses");
   EXPECT_FALSE(run.cases[3].known.has_value());
+}
+
+TEST(Expectations, ApplyAcceptsEachListedVerdictOfATimingDependentCase) {
+  const auto e = parse_expectations("flaky.case fail|pass RFC4954#4 resynchronises only sometimes\n", "exp.txt");
+  ASSERT_TRUE(e.ok());
+  for (Verdict v : {Verdict::fail, Verdict::pass}) {
+    RunResult run;
+    run.cases = {result("flaky.case", v)};
+    EXPECT_TRUE(apply_expectations(*e, run).empty()) << to_string(v);
+  }
+  RunResult run;
+  run.cases = {result("flaky.case", Verdict::crash)};
+  const auto diffs = apply_expectations(*e, run);
+  ASSERT_EQ(diffs.size(), 1u);
+  EXPECT_NE(diffs[0].find("flaky.case: expected fail|pass (RFC4954#4) (exp.txt:1), got crash"), std::string::npos)
+      << diffs[0];
 }
 
 }  // namespace
