@@ -391,6 +391,19 @@ std::string render_html(const RunResult& run) {
   return page("SMTP AUTH report: " + run.target, "run", run.harness_version, run_header(run), main).str();
 }
 
+namespace {
+
+// A profile's run is "profile exim (127.0.0.1:40123 (starttls))": the ports change from run to
+// run, so the column shows the profile's name (the whole target stays in the cell's title).
+std::string column_heading(const std::string& target) {
+  constexpr std::string_view kProfile = "profile ";
+  if (target.rfind(kProfile, 0) != 0) return target;
+  const std::size_t end = target.find(" (", kProfile.size());
+  return target.substr(kProfile.size(), end == std::string::npos ? std::string::npos : end - kProfile.size());
+}
+
+}  // namespace
+
 std::string render_matrix(const std::vector<RunResult>& runs, const std::vector<std::string>& pages) {
   // Rows: every case id seen, in the order first seen; the runs usually share one suite.
   std::vector<std::string> ids;
@@ -404,11 +417,11 @@ std::string render_matrix(const std::vector<RunResult>& runs, const std::vector<
   Html head = element("th", {}, text("Case"));
   Html totals = element("th", {}, text("failures"));
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    Html name = text(runs[r].target);
+    Html name = text(column_heading(runs[r].target));
     if (r < pages.size() && !pages[r].empty()) name = element("a", {{"href", pages[r]}}, name);
     std::size_t failures = 0;
     for (const auto& c : runs[r].cases) failures += is_failure(c.verdict) ? 1 : 0;
-    head += element("th", {{"title", runs[r].started_at}}, name);
+    head += element("th", {{"title", runs[r].target + " — " + runs[r].started_at}}, name);
     std::string total = fmt::format("{} of {}", failures, runs[r].cases.size());
     if (runs[r].expectation_mismatches)
       total += runs[r].expectation_mismatches->empty()

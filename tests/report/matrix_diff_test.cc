@@ -29,8 +29,8 @@ TEST(Matrix, TargetsAsColumnsCasesAsRows) {
   auto b = run_of("exim:587", {make_case("auth.b", Verdict::non_strict), make_case("auth.c", Verdict::skip)});
   b.cases[0].reason = "535 5.7.3 instead of 5.7.8";
   const std::string page = render_matrix({a, b}, {"postfix.html", ""});
-  EXPECT_THAT(page, HasSubstr("<th title=\"2026-11-29T03:40:00Z\"><a href=\"postfix.html\">postfix:587</a></th>"));
-  EXPECT_THAT(page, HasSubstr("<th title=\"2026-11-29T03:40:00Z\">exim:587</th>"));
+  EXPECT_THAT(page, HasSubstr("<th title=\"postfix:587 — 2026-11-29T03:40:00Z\"><a href=\"postfix.html\">postfix:587</a></th>"));
+  EXPECT_THAT(page, HasSubstr("<th title=\"exim:587 — 2026-11-29T03:40:00Z\">exim:587</th>"));
   // One row per case id, first seen first; a case a target did not run is marked absent.
   EXPECT_EQ(count_of(page, "<td class=\"mono\">auth."), 3u);
   EXPECT_THAT(page, HasSubstr("<td class=\"mono\">auth.a</td><td class=\"cell v-pass\" title=\"pass: matched expectation 1\">pass</td>"
@@ -38,6 +38,15 @@ TEST(Matrix, TargetsAsColumnsCasesAsRows) {
   EXPECT_THAT(page, HasSubstr("<td class=\"cell v-fail sev-must\" title=\"fail (must): matched expectation 1\">fail (must)</td>"
                               "<td class=\"cell v-non-strict\" title=\"non-strict: 535 5.7.3 instead of 5.7.8\">non-strict</td>"));
   EXPECT_THAT(page, HasSubstr("<td>1 of 2</td><td>0 of 2</td>"));
+}
+
+TEST(Matrix, AProfileColumnIsHeadedByTheProfileNameNotItsPorts) {
+  // The ports of a profile's run change every run; the heading must not, or matrices cannot be compared.
+  auto a = run_of("profile exim (127.0.0.1:40123 (starttls))", {make_case("auth.a", Verdict::pass)});
+  auto b = run_of("profile odd", {make_case("auth.a", Verdict::pass)});
+  const std::string page = render_matrix({a, b});
+  EXPECT_THAT(page, HasSubstr("<th title=\"profile exim (127.0.0.1:40123 (starttls)) — 2026-11-29T03:40:00Z\">exim</th>"));
+  EXPECT_THAT(page, HasSubstr(">odd</th>"));
 }
 
 TEST(Matrix, HostileTargetsAndReasonsAreEscaped) {
