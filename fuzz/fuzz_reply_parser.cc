@@ -33,27 +33,41 @@ void check_bounded(const ReplyParser& p) {
   if (p.failed()) require(p.pending_bytes() == 0, "a failed parser holds octets");
 }
 
-// Feeds the input in pieces of `step` octets (0: all at once), then takes every reply.
-Outcome run(const ReplyParserOptions& o, std::string_view in, std::size_t step) {
+// Moves the replies a parser fed `fed` octets of the input holds into `out`, checking each.
+void take_replies(ReplyParser& p, std::size_t fed, Outcome& out) {
+  const std::size_t before = out.replies.size();
+  while (auto r = p.next()) {
+    require(r->code >= 100 && r->code <= 599 && !r->lines.empty(), "reply without a code or lines");
+    const std::size_t last_end = out.replies.empty() ? 0 : out.replies.back().offset + out.replies.back().wire_size;
+    require(r->offset >= last_end && r->offset + r->wire_size <= fed, "reply offsets outside the input");
+    out.replies.push_back(std::move(*r));
+  }
+  require(out.replies.size() - before <= p.options().limits.max_pending, "more pending replies than max_pending");
+}
+
+// The end of a run: every reply taken, the parser's state recorded.
+void finish(ReplyParser& p, std::string_view in, Outcome& out) {
+  require(p.offset() == in.size(), "offset() is not the octets fed");
+  take_replies(p, in.size(), out);
+  out.error = p.error();
+  out.pending = p.pending_bytes();
+  out.mid = p.mid_reply();
+  if (out.error) require(out.error->offset <= in.size(), "error offset beyond the input");
+}
+
+// Feeds the input in pieces of `step` octets (0: all at once), then takes every reply; with
+// `drain`, also takes the replies after every piece, as a client does between reads.
+void run(const ReplyParserOptions& o, std::string_view in, std::size_t step, bool drain, Outcome& out) {
+  out.replies.clear();  // the vector (kept across inputs) keeps its capacity
   ReplyParser p(o);
   for (std::size_t pos = 0; pos < in.size();) {
     const std::size_t n = step == 0 ? in.size() - pos : std::min(step, in.size() - pos);
     p.feed(in.substr(pos, n));
     check_bounded(p);
     pos += n;
+    if (drain) take_replies(p, pos, out);
   }
-  require(p.offset() == in.size(), "offset() is not the octets fed");
-  Outcome out{{}, p.error(), p.pending_bytes(), p.mid_reply()};
-  std::size_t last_end = 0;
-  while (auto r = p.next()) {
-    require(r->code >= 100 && r->code <= 599 && !r->lines.empty(), "reply without a code or lines");
-    require(r->offset >= last_end && r->offset + r->wire_size <= in.size(), "reply offsets outside the input");
-    last_end = r->offset + r->wire_size;
-    out.replies.push_back(std::move(*r));
-  }
-  require(out.replies.size() <= o.limits.max_pending, "more pending replies than max_pending");
-  if (out.error) require(out.error->offset <= in.size(), "error offset beyond the input");
-  return out;
+  finish(p, in, out);
 }
 
 }  // namespace
@@ -64,20 +78,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ReplyParserOptions o;
   o.accept_bare_lf = (s.sel[0] & 1) != 0;
   if (s.sel[0] & 2) o.limits = {.max_line = 64, .max_lines = 8, .max_reply_bytes = 256, .max_pending = 4};
-  const Outcome whole = run(o, s.rest, 0);
+  // Kept across inputs so that their vectors are not grown afresh for every input.
+  static Outcome whole, other;
+  run(o, s.rest, 0, false, whole);
   if ((s.sel[0] & 4) == 0) {
-    // Split in two at a fuzzer-chosen point.
+    // Split in two at a fuzzer-chosen point; the replies taken at the end.
     const std::size_t cut = s.rest.empty() ? 0 : s.rest.size() * s.sel[1] / 256;
+    other.replies.clear();
     ReplyParser p(o);
     p.feed(s.rest.substr(0, cut));
     check_bounded(p);
     p.feed(s.rest.substr(cut));
-    Outcome split{{}, p.error(), p.pending_bytes(), p.mid_reply()};
-    while (auto r = p.next()) split.replies.push_back(std::move(*r));
-    require(split == whole, "split in two gives another outcome than whole");
+    check_bounded(p);
+    finish(p, s.rest, other);
+    require(other == whole, "split in two gives another outcome than whole");
   } else {
-    // Pieces of 1..8 octets (1: one octet at a time).
-    require(run(o, s.rest, 1 + s.sel[1] % 8) == whole, "small pieces give another outcome than whole");
+    // Pieces of 1..8 octets (1: one octet at a time), the replies taken after every piece as a
+    // client takes them. Taking them early changes nothing unless the whole run can meet
+    // max_pending, which only the small limits can with inputs of max_len (1024) octets: those
+    // take them at the end, so that too_many_pending is compared too.
+    const bool small_limits = (s.sel[0] & 2) != 0;
+    run(o, s.rest, 1 + s.sel[1] % 8, !small_limits, other);
+    require(other == whole, "small pieces give another outcome than whole");
   }
   return 0;
 }

@@ -16,31 +16,33 @@ void LineReader::append_data(BytesView data) {
   overflow_ += data.size() - take;
 }
 
-void LineReader::finish_line(bool bare_lf, std::size_t terminator_end) {
-  Line line;
-  line.text = partial_;  // a copy of exactly the line; partial_ keeps its capacity for the next
-  line.bare_lf = bare_lf;
-  line.too_long = overflow_ > 0;
-  line.offset = line_start_;
-  detail::compact(ready_, ready_head_);
-  if (ready_.capacity() == 0) ready_.reserve(8);  // one allocation for the usual few lines per feed
-  ready_.push_back(std::move(line));
-  partial_.clear();
+bool LineReader::finish_line(BytesView tail, bool bare_lf, std::size_t terminator_end, Sink sink, void* context) {
+  // The common case, a line that arrived whole in this feed and within the limit (nothing of it
+  // buffered or discarded before), is handed over as a view of the fed octets: nothing copied.
+  // Otherwise its last octets join the bounded buffer and the line is the buffer.
+  const bool direct = partial_.empty() && overflow_ == 0 && tail.size() <= opts_.max_line;
+  if (!direct) append_data(tail);
+  const LineView line{direct ? tail : BytesView(partial_), bare_lf, overflow_ > 0, line_start_};
+  const bool go_on = sink(context, line);
+  partial_.clear();  // keeps its capacity for the next line
   overflow_ = 0;
   line_start_ = terminator_end;
+  return go_on;
 }
 
 // Only LF can end a line; a CR matters only right before it (CRLF) or as the chunk's last octet
 // (the next chunk may start with the LF). So the scan looks for LF with memchr and checks the
 // octet before it: one pass over the data in libc, not a comparison per octet in our code.
 // (Views are made from offsets already checked against in.size(), without substr's check.)
-std::size_t LineReader::feed(BytesView in) {
+bool LineReader::feed_core(BytesView in, Sink sink, void* context) {
+  const std::size_t base = consumed_;
+  consumed_ += in.size();  // offset() counts every octet fed, those after a stop included
   std::size_t i = 0;
   if (pending_cr_ && !in.empty()) {
     pending_cr_ = false;
     if (in[0] == '\n') {  // CRLF split across feeds
       i = 1;
-      finish_line(false, consumed_ + i);
+      if (!finish_line(BytesView(), false, base + i, sink, context)) return false;
     } else {
       // A CR not followed by LF is line data (RFC 5321 §2.3.8 forbids it in text; the
       // caller judges it).
@@ -59,18 +61,26 @@ std::size_t LineReader::feed(BytesView in) {
       break;
     }
     const auto lf = static_cast<std::size_t>(static_cast<const char*>(found) - in.data());
-    if (lf > i && in[lf - 1] == '\r') {  // CRLF: the only standard terminator
-      append_data(BytesView(in.data() + i, lf - 1 - i));
-      finish_line(false, consumed_ + lf + 1);
-    } else if (opts_.accept_bare_lf) {  // LF not preceded by CR
-      append_data(BytesView(in.data() + i, lf - i));
-      finish_line(true, consumed_ + lf + 1);
-    } else {  // a bare LF is line data
-      append_data(BytesView(in.data() + i, lf + 1 - i));
-    }
+    const std::size_t start = i;
     i = lf + 1;
+    if (lf > start && in[lf - 1] == '\r') {  // CRLF: the only standard terminator
+      if (!finish_line(BytesView(in.data() + start, lf - 1 - start), false, base + i, sink, context)) return false;
+    } else if (opts_.accept_bare_lf) {  // LF not preceded by CR
+      if (!finish_line(BytesView(in.data() + start, lf - start), true, base + i, sink, context)) return false;
+    } else {  // a bare LF is line data
+      append_data(BytesView(in.data() + start, lf + 1 - start));
+    }
   }
-  consumed_ += in.size();
+  return true;
+}
+
+std::size_t LineReader::feed(BytesView in) {
+  (void)feed_lines(in, [this](const LineView& l) {
+    detail::compact(ready_, ready_head_);
+    if (ready_.capacity() == 0) ready_.reserve(8);  // one allocation for the usual few lines per feed
+    ready_.push_back(Line{Bytes(l.text), l.bare_lf, l.too_long, l.offset});
+    return true;
+  });
   return in.size();
 }
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "harness/base/bytes.h"
@@ -17,6 +18,16 @@ struct Line {
   bool too_long = false;  // longer than the limit: `text` holds the first max_line octets,
                           // the rest up to the terminator was discarded
   std::size_t offset = 0; // stream offset of the first octet of the line
+};
+
+// A complete line handed to a feed_lines() callback: the same facts as Line, but the text is a
+// view, valid only during the callback (it points into the fed octets when the whole line is in
+// them, else into the reader's buffer), so no line is copied or queued.
+struct LineView {
+  BytesView text;
+  bool bare_lf = false;
+  bool too_long = false;
+  std::size_t offset = 0;
 };
 
 namespace detail {
@@ -45,6 +56,17 @@ class LineReader {
   std::size_t feed(BytesView in);
   // The next complete line, if any.
   std::optional<Line> next();
+
+  // The zero-copy alternative to feed() + next(): each complete line in `in` goes to
+  // `on_line(const LineView&)` as soon as it is found, in order, and is not queued (so a reader
+  // is driven either this way or with next(), not both). `on_line` returns false to stop: the
+  // rest of `in` is then not read and the reader must be replaced (`reader = LineReader(o)`)
+  // before it is fed again; it must not replace the reader itself while being called. Returns
+  // false when stopped. Lines, offsets and limits are exactly those of feed() + next().
+  template <typename OnLine>
+  bool feed_lines(BytesView in, OnLine&& on_line) {
+    return feed_core(in, &call_sink<std::remove_reference_t<OnLine>>, &on_line);
+  }
   // Octets held for an incomplete line (bounded by max_line + 1).
   std::size_t pending() const;
   std::size_t offset() const { return consumed_; }
@@ -55,8 +77,16 @@ class LineReader {
   std::size_t line_start() const { return line_start_; }
 
  private:
+  using Sink = bool (*)(void* context, const LineView& line);
+  template <typename F>
+  static bool call_sink(void* context, const LineView& line) {
+    return (*static_cast<F*>(context))(line);
+  }
+  bool feed_core(BytesView in, Sink sink, void* context);
   void append_data(BytesView data);
-  void finish_line(bool bare_lf, std::size_t terminator_end);
+  // Hands the line whose last data octets in this feed are `tail` and whose terminator ends at
+  // `terminator_end` to `sink`, then starts the next line. Returns the sink's answer.
+  bool finish_line(BytesView tail, bool bare_lf, std::size_t terminator_end, Sink sink, void* context);
 
   // Implementation state; free to change (line_reader.cc owns it).
   Options opts_{};

@@ -7,6 +7,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -50,9 +52,99 @@ class LeniencySet {
   std::uint32_t bits_ = 0;
 };
 
+// The text of a reply's lines, kept in one buffer: the octets of every line one after the
+// other, and where each ends. A parsed reply costs one allocation for its text (none when it
+// fits the string's inline buffer) and one more for the ends of a multi-line reply, instead of
+// a vector plus a string per line. Reads like a std::vector<Bytes> of views: size(), [i],
+// front(), back(), iteration; each view is valid until the ReplyLines changes or dies.
+class ReplyLines {
+ public:
+  ReplyLines() = default;
+  ReplyLines(std::initializer_list<BytesView> lines) { assign(lines); }
+  ReplyLines& operator=(std::initializer_list<BytesView> lines) {
+    assign(lines);
+    return *this;
+  }
+
+  void push_back(BytesView line) {
+    text_.append(line.data(), line.size());
+    if (count_ == 0) {
+      first_end_ = text_.size();
+    } else {
+      more_ends_.push_back(text_.size());
+    }
+    ++count_;
+  }
+  void clear() {
+    text_.clear();
+    more_ends_.clear();
+    count_ = 0;
+    first_end_ = 0;
+  }
+
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // Line i; an empty view when i >= size() (never a read outside the buffer).
+  BytesView operator[](std::size_t i) const {
+    if (i >= count_) return {};
+    const std::size_t begin = i == 0 ? 0 : end_of(i - 1);
+    return BytesView(text_.data() + begin, end_of(i) - begin);
+  }
+  BytesView front() const { return (*this)[0]; }
+  BytesView back() const { return count_ == 0 ? BytesView() : (*this)[count_ - 1]; }
+  // Every line's octets, one after the other (no separators).
+  BytesView joined() const { return text_; }
+
+  class const_iterator {
+   public:
+    using value_type = BytesView;
+    using difference_type = std::ptrdiff_t;
+    using reference = BytesView;
+    using pointer = void;
+    using iterator_category = std::forward_iterator_tag;
+    const_iterator() = default;
+    const_iterator(const ReplyLines* owner, std::size_t i) : owner_(owner), i_(i) {}
+    BytesView operator*() const { return (*owner_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator old = *this;
+      ++i_;
+      return old;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.i_ == b.i_; }
+
+   private:
+    const ReplyLines* owner_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  using iterator = const_iterator;
+  using value_type = BytesView;
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, count_}; }
+
+  friend bool operator==(const ReplyLines& a, const ReplyLines& b) {
+    return a.count_ == b.count_ && a.first_end_ == b.first_end_ && a.text_ == b.text_ && a.more_ends_ == b.more_ends_;
+  }
+
+ private:
+  void assign(std::initializer_list<BytesView> lines) {
+    clear();
+    for (BytesView l : lines) push_back(l);
+  }
+  std::size_t end_of(std::size_t i) const { return i == 0 ? first_end_ : more_ends_[i - 1]; }
+
+  Bytes text_;                         // the lines' octets, one after the other
+  std::size_t count_ = 0;
+  std::size_t first_end_ = 0;          // end of line 0 in text_ (no vector for one line)
+  std::vector<std::size_t> more_ends_;  // end of line i in text_ at [i - 1], i >= 1
+};
+
 struct Reply {
   int code = 0;                 // 100..599 (the parser refuses other first digits)
-  std::vector<Bytes> lines;     // text after the separator of each line ("" for a code-only line)
+  ReplyLines lines;             // text after the separator of each line ("" for a code-only line)
   // The enhanced code at the start of the first line's text, whenever it is syntactically
   // there, whether or not ENHANCEDSTATUSCODES was negotiated: the judge decides (RPL-07/08).
   std::optional<EnhancedStatus> enhanced;

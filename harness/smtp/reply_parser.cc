@@ -70,6 +70,7 @@ ReplyParser::ReplyParser(ReplyParserOptions o) : opts_(o), reader_(reader_option
 void ReplyParser::reset() {
   reader_ = LineReader(reader_options(opts_));
   current_ = Reply{};
+  oldest_.reset();
   done_.clear();
   done_head_ = 0;
   failure_.reset();
@@ -79,29 +80,30 @@ void ReplyParser::reset() {
 void ReplyParser::fail(ReplyError kind, std::size_t offset) {
   if (failure_) return;
   failure_ = ReplyFailure{kind, offset};
-  // Nothing after the error will be parsed: drop the partial reply and line now.
+  // Nothing after the error will be parsed: drop the partial reply now (feed() drops the
+  // reader's partial line once the reader has returned: fail() may run inside its callback).
   current_ = Reply{};
-  reader_ = LineReader(reader_options(opts_));
 }
 
 bool ReplyParser::feed(BytesView in) {
   fed_ += in.size();
   if (failure_) return false;
-  reader_.feed(in);
-  while (!failure_) {
-    std::optional<Line> line = reader_.next();
-    if (!line) break;
-    process(std::move(*line));
-  }
+  // Each line is parsed as the reader finds it, as a view (no copy, no queue); the reader
+  // stops at the first error.
+  (void)reader_.feed_lines(in, [this](const LineView& line) {
+    process(line);
+    return !failure_;
+  });
   // An over-long line is reported as soon as it passes the limit, not when (if ever) its
   // terminator arrives; the offset is the same either way, so chunking does not matter.
   if (!failure_ && reader_.truncating()) {
     fail(ReplyError::line_too_long, reader_.line_start() + opts_.limits.max_line);
   }
+  if (failure_) reader_ = LineReader(reader_options(opts_));  // a failed parser holds nothing
   return !failure_;
 }
 
-void ReplyParser::process(Line&& line) {
+void ReplyParser::process(const LineView& line) {
   const ReplyLimits& lim = opts_.limits;
   const std::size_t start = line.offset;
   const std::string_view text = line.text;
@@ -154,28 +156,34 @@ void ReplyParser::process(Line&& line) {
   scan_text(body, current_.leniency);
   current_.wire_size += wire;
   current_.longest_line = std::max(current_.longest_line, wire);
-  // The body is the line's own octets less the code and separator: moved in, not copied (`text`
-  // and `body` are not used after this).
-  Bytes owned = code_only ? Bytes() : std::move(line.text);
-  owned.erase(0, std::min<std::size_t>(owned.size(), 4));
-  current_.lines.push_back(std::move(owned));
+  current_.lines.push_back(body);  // the one copy of the line's text
   if (final_line) finish_reply();
 }
 
 void ReplyParser::finish_reply() {
-  if (done_.size() - done_head_ >= opts_.limits.max_pending) {
+  const std::size_t waiting = (oldest_ ? 1 : 0) + done_.size() - done_head_;
+  if (waiting >= opts_.limits.max_pending) {
     return fail(ReplyError::too_many_pending, current_.offset);
   }
   EnhancedPrefix prefix = parse_enhanced_prefix(current_.lines.front());
   current_.enhanced = prefix.status;
   current_.enhanced_failure = prefix.failure;
-  detail::compact(done_, done_head_);
-  if (done_.capacity() == 0) done_.reserve(4);  // one allocation for the usual few replies per feed
-  done_.push_back(std::move(current_));
+  if (waiting == 0) {
+    oldest_.emplace(std::move(current_));  // the usual case: no queue memory at all
+  } else {
+    detail::compact(done_, done_head_);
+    if (done_.capacity() == 0) done_.reserve(4);
+    done_.push_back(std::move(current_));
+  }
   current_ = Reply{};
 }
 
 std::optional<Reply> ReplyParser::next() {
+  if (oldest_) {
+    std::optional<Reply> r = std::move(oldest_);
+    oldest_.reset();
+    return r;
+  }
   if (done_head_ == done_.size()) return std::nullopt;
   Reply r = std::move(done_[done_head_++]);
   if (done_head_ == done_.size()) {

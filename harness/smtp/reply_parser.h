@@ -97,15 +97,18 @@ class ReplyParser {
   void reset();
 
  private:
-  void process(Line&& line);
+  void process(const LineView& line);
   void fail(ReplyError kind, std::size_t offset);
   void finish_reply();
 
   ReplyParserOptions opts_;
   LineReader reader_;
   Reply current_;            // the reply being assembled (lines empty = none started)
-  // Complete replies not yet taken: done_[done_head_..] (a vector emptied when drained: no
-  // allocation when a parser is made).
+  // Complete replies not yet taken, oldest first: oldest_ (when set), then done_[done_head_..].
+  // A reply finished while none is waiting goes to oldest_, so a client that takes each reply
+  // before the next arrives (and a parser that sees one) never allocates a queue; done_ is a
+  // vector emptied when drained, not a deque: no allocation when a parser is made.
+  std::optional<Reply> oldest_;
   std::vector<Reply> done_;
   std::size_t done_head_ = 0;
   std::optional<ReplyFailure> failure_;

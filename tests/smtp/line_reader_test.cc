@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "tests/smtp/chunked.h"
 
@@ -117,6 +119,77 @@ TEST(LineReader, NothingFedNothingReady) {
   EXPECT_EQ(r.pending(), 0u);
   EXPECT_EQ(r.offset(), 0u);
   EXPECT_FALSE(r.truncating());
+}
+
+// feed_lines() is the reply parser's zero-copy path: the same lines as feed() + next(), at
+// every split, with and without bare LF, within and past the limit.
+std::vector<Line> lines_through_callback(const std::vector<std::string_view>& chunks, LineReader::Options o) {
+  LineReader r(o);
+  std::vector<Line> got;
+  for (std::string_view c : chunks) {
+    EXPECT_TRUE(r.feed_lines(c, [&](const LineView& l) {
+      got.push_back(Line{Bytes(l.text), l.bare_lf, l.too_long, l.offset});
+      return true;
+    }));
+  }
+  return got;
+}
+
+TEST(LineReader, FeedLinesGivesTheLinesOfFeedAndNextAtEverySplit) {
+  struct Row {
+    std::string_view in;
+    LineReader::Options o;
+    const char* why;
+  };
+  const Row rows[] = {
+      {"EHLO a\r\nNOOP\r\n\r\nQUIT\r\npart", opts(1000), "CRLF lines, an empty one, a tail"},
+      {"a\nb\r\nc\rd\r\n", opts(1000, true), "bare LF ends a line when accepted, a bare CR is data"},
+      {"a\nb\r\n", opts(1000, false), "bare LF is data by default"},
+      {"0123456789\r\nab\r\n0123456789abc\r\n", opts(4), "over-long lines cut to max_line"},
+      {"\r\n\r\n\r", opts(0), "max_line 0: only empty lines fit"},
+  };
+  for (const Row& row : rows) {
+    const std::vector<Line> whole = read_all_ways(row.in, row.o).lines;
+    EXPECT_EQ(lines_through_callback({row.in}, row.o), whole) << row.why;
+    std::vector<std::string_view> octets;
+    for (std::size_t i = 0; i < row.in.size(); ++i) octets.push_back(row.in.substr(i, 1));
+    EXPECT_EQ(lines_through_callback(octets, row.o), whole) << row.why << ", octet by octet";
+    for (std::size_t cut = 0; cut <= row.in.size(); ++cut) {
+      EXPECT_EQ(lines_through_callback({row.in.substr(0, cut), row.in.substr(cut)}, row.o), whole)
+          << row.why << ", split at " << cut;
+    }
+  }
+}
+
+TEST(LineReader, FeedLinesHandsAWholeLineAsAViewOfTheInput) {
+  const std::string in = "250 first\r\n250 sec";
+  LineReader r;
+  std::vector<const char*> starts;
+  r.feed_lines(in, [&](const LineView& l) {
+    starts.push_back(l.text.data());
+    return true;
+  });
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0], in.data()) << "a line whole in one feed is not copied";
+  const std::string rest = "ond\r\n";
+  std::string second;
+  r.feed_lines(rest, [&](const LineView& l) {
+    EXPECT_NE(l.text.data(), rest.data()) << "a line across feeds comes from the reader's buffer";
+    second = l.text;
+    return true;
+  });
+  EXPECT_EQ(second, "250 second");
+}
+
+TEST(LineReader, FeedLinesStopsWhenTheCallbackSaysSo) {
+  LineReader r;
+  std::vector<Bytes> got;
+  EXPECT_FALSE(r.feed_lines("a\r\nb\r\nc\r\n", [&](const LineView& l) {
+    got.emplace_back(l.text);
+    return got.size() < 2;
+  }));
+  EXPECT_EQ(got, (std::vector<Bytes>{"a", "b"}));
+  EXPECT_EQ(r.offset(), 9u) << "every octet fed is counted, those after the stop included";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/smtp/chunked.h"
 
@@ -86,9 +87,9 @@ TEST(ReplyParser, CodeOnlyFinalLineIsAcceptedAndRecorded) {
   ASSERT_FALSE(out.error.has_value());
   ASSERT_EQ(out.replies.size(), 2u);
   EXPECT_EQ(out.replies[0].code, 334);
-  EXPECT_EQ(out.replies[0].lines, std::vector<Bytes>{""});
+  EXPECT_EQ(out.replies[0].lines, ReplyLines{""});
   EXPECT_TRUE(out.replies[0].leniency.has(Leniency::code_only_line));
-  EXPECT_EQ(out.replies[1].lines, (std::vector<Bytes>{"a", ""}));
+  EXPECT_EQ(out.replies[1].lines, (ReplyLines{"a", ""}));
   EXPECT_TRUE(out.replies[1].leniency.has(Leniency::code_only_line));
 }
 
@@ -238,6 +239,61 @@ TEST(ReplyParser, TooManyPendingReplies) {
   }
 }
 
+TEST(ReplyParser, RepliesTakenBetweenFeedsKeepTheirOrder) {
+  // The first reply waiting is held apart from the queue behind it: whatever is taken when,
+  // replies come out oldest first and max_pending counts every one not taken.
+  ReplyParser p(with_limits(100, 100, 4096, 3));
+  ASSERT_TRUE(p.feed("250 a\r\n250 b\r\n"));
+  ASSERT_EQ(p.next()->lines[0], "a");
+  ASSERT_TRUE(p.feed("250 c\r\n250 d\r\n"));
+  ASSERT_EQ(p.next()->lines[0], "b");
+  ASSERT_TRUE(p.feed("250 e\r\n"));
+  EXPECT_FALSE(p.feed("250 f\r\n")) << "c, d, e wait: a fourth is one too many";
+  EXPECT_EQ(p.error()->kind, ReplyError::too_many_pending);
+  EXPECT_EQ(p.error()->offset, 35u);  // the first octet of f
+  for (std::string_view want : {"c", "d", "e"}) {
+    auto r = p.next();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->lines[0], want);
+  }
+  EXPECT_FALSE(p.next().has_value());
+}
+
+TEST(ReplyLines, ReadLikeAVectorOfLines) {
+  ReplyLines l;
+  EXPECT_TRUE(l.empty());
+  EXPECT_EQ(l.front(), "") << "no line: an empty view, no read outside the buffer";
+  EXPECT_EQ(l.back(), "");
+  l.push_back("mail.example.com");
+  l.push_back("");
+  l.push_back("AUTH PLAIN");
+  ASSERT_EQ(l.size(), 3u);
+  EXPECT_EQ(l[0], "mail.example.com");
+  EXPECT_EQ(l[1], "");
+  EXPECT_EQ(l[2], "AUTH PLAIN");
+  EXPECT_EQ(l[3], "") << "past the end: an empty view";
+  EXPECT_EQ(l.front(), "mail.example.com");
+  EXPECT_EQ(l.back(), "AUTH PLAIN");
+  EXPECT_EQ(l.joined(), "mail.example.comAUTH PLAIN");
+  std::vector<std::string_view> seen(l.begin(), l.end());
+  EXPECT_EQ(seen, (std::vector<std::string_view>{"mail.example.com", "", "AUTH PLAIN"}));
+  l.clear();
+  EXPECT_TRUE(l.empty());
+  EXPECT_EQ(l.joined(), "");
+}
+
+TEST(ReplyLines, EqualOnlyWithTheSameLines) {
+  // Same octets, other line boundaries or counts: not equal.
+  EXPECT_EQ((ReplyLines{"a", "b"}), (ReplyLines{"a", "b"}));
+  EXPECT_NE((ReplyLines{"ab"}), (ReplyLines{"a", "b"}));
+  EXPECT_NE((ReplyLines{"a", "b"}), (ReplyLines{"ab", ""}));
+  EXPECT_NE((ReplyLines{"a"}), (ReplyLines{"a", ""}));
+  EXPECT_NE((ReplyLines{""}), ReplyLines{});
+  ReplyLines assigned;
+  assigned = {"x", "y"};
+  EXPECT_EQ(assigned, (ReplyLines{"x", "y"}));
+}
+
 TEST(ReplyParser, ErrorsAreStickyAndEarlierRepliesSurvive) {
   ReplyParser p;
   EXPECT_TRUE(p.feed("220 ready\r\n"));
@@ -280,7 +336,7 @@ TEST(ReplyParser, PendingBytesAndMidReply) {
   EXPECT_EQ(p.pending_bytes(), 0u);
   auto r = p.next();
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->lines, (std::vector<Bytes>{"first", "second", "last"}));
+  EXPECT_EQ(r->lines, (ReplyLines{"first", "second", "last"}));
   // Data after a complete reply (STARTTLS injection shape, RFC 3207 §4.2) shows as pending.
   p.feed("220 go ahead\r\n250 injected");
   EXPECT_EQ(p.pending_bytes(), 12u);
