@@ -161,6 +161,8 @@ int run_serve(const ServeOptions& o) {
     config.faults.insert(f);
   }
   if (!o.mechanisms.empty()) {
+    // NAME,NAME...: exactly these; +NAME,+NAME...: the defaults and these (how the off-by-default
+    // ANONYMOUS and DIGEST-MD5 are turned on, RFC 4505 §5, RFC 6331). Not both forms at once.
     std::size_t start = 0;
     while (start <= o.mechanisms.size()) {
       auto comma = o.mechanisms.find(',', start);
@@ -168,11 +170,16 @@ int run_serve(const ServeOptions& o) {
       std::string name = o.mechanisms.substr(start, comma - start);
       start = comma + 1;
       if (name.empty()) continue;
+      const bool added = name.front() == '+';
+      if (added) name.erase(0, 1);
       const sasl::MechanismInfo* info = sasl::find_mechanism(name);
       if (info == nullptr) return usage_error("unknown mechanism '" + name + "' in --mechanisms");
-      config.mechanisms.emplace_back(info->name);
+      (added ? config.extra_mechanisms : config.mechanisms).emplace_back(info->name);
     }
-    if (config.mechanisms.empty()) return usage_error("--mechanisms lists no mechanism");
+    if (config.mechanisms.empty() && config.extra_mechanisms.empty())
+      return usage_error("--mechanisms lists no mechanism");
+    if (!config.mechanisms.empty() && !config.extra_mechanisms.empty())
+      return usage_error("--mechanisms wants either a list (PLAIN,LOGIN) or additions to the defaults (+DIGEST-MD5)");
   }
 
   // TLS is always available: the given certificate, or a self-signed one made now, so that
@@ -249,7 +256,9 @@ Command add_serve(CLI::App& root) {
   app->add_flag("--allow-ntlmv1", opts->allow_ntlmv1,
                 "legacy: NTLM also accepts NTLMv1 responses (crackable; refused by default, NTLM-14), "
                 "for v1-only clients such as swaks and gsasl");
-  app->add_option("--mechanisms", opts->mechanisms, "mechanisms to offer, comma separated (default: all)");
+  app->add_option("--mechanisms", opts->mechanisms,
+                  "mechanisms to offer, comma separated; +NAME adds to the defaults (default: every mechanism "
+                  "except ANONYMOUS and DIGEST-MD5, which are off unless named: --mechanisms +DIGEST-MD5)");
   app->add_option("--hostname", opts->hostname, "host name in the greeting and the self-signed certificate");
   app->add_option("--threads", opts->threads, "I/O threads (default: hardware threads)");
   app->add_option("--idle-timeout", opts->idle_timeout, "seconds before an idle connection gets 421 (default 300)")

@@ -41,6 +41,7 @@ class FaultTransport final : public Transport {
   }
   std::string tls_description() const override { return inner_->tls_description(); }
   void close() override { inner_->close(); }
+  void idle(std::chrono::milliseconds elapsed) override { inner_->idle(elapsed); }
 
  private:
   std::unique_ptr<Transport> inner_;

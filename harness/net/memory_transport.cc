@@ -14,14 +14,53 @@ sasl::ChannelBinding memory_tls_exporter() { return {"tls-exporter", "sah-memory
 MemoryTransport::MemoryTransport(std::shared_ptr<MemoryServer> server)
     : server_(std::move(server)), session_(server_->config, server_->random) {}
 
-void MemoryTransport::open(TlsMode mode) {
+TlsVersion memory_tls_lowest_version(const server::Config& config) {
+  return config.faults.count("tls-accepts-old-versions") != 0 ? TlsVersion::tls1_0 : TlsVersion::tls1_2;
+}
+
+std::string memory_tls_description(TlsVersion negotiated) {
+  if (negotiated == TlsVersion::tls1_3) return std::string(kMemoryTlsDescription);
+  return std::string(to_string(negotiated)) + " (in-process, simulated)";
+}
+
+Event MemoryTransport::open(TlsMode mode) {
+  if (mode == TlsMode::implicit && server_->config.faults.count("implicit-tls-cleartext-greeting") != 0) {
+    // The server writes its 220 in cleartext; the client's handshake reads it as a TLS record
+    // header and fails, as OpenSSL does ("wrong version number"). RFC 8314 §3.3 (TLS-10).
+    session_.start();
+    pump();
+    broken_ = "TLS handshake failed: cleartext data arrived instead of the server's handshake (\"" +
+              unread_.substr(unread_pos_, std::min<std::size_t>(unread_.size() - unread_pos_, 3)) + "…\")";
+    return Event::error(broken_);
+  }
   if (mode == TlsMode::implicit) {
+    Event refused = negotiate();
+    if (!refused.is_ok()) return refused;
     // Session::start(): for implicit TLS, tls_established comes before the greeting.
     session_.tls_established(memory_tls_server_end_point(), memory_tls_exporter());
     tls_ = true;
   }
   session_.start();
   pump();
+  return Event::ok();
+}
+
+Event MemoryTransport::negotiate() {
+  const TlsVersion server_lowest = memory_tls_lowest_version(server_->config);
+  const TlsVersion highest = versions_.highest();  // the server speaks up to TLS 1.3
+  if (highest < server_lowest || highest < versions_.lowest()) {
+    // RFC 8446 §4.2.1 / RFC 5246 App. E: no common version, a protocol_version alert; the
+    // server then closes the connection.
+    server_gone_ = true;
+    tls_requested_ = false;
+    Event closed = Event::closed();
+    closed.what = "the server refused the TLS handshake: protocol_version alert (offered " +
+                  std::string(to_string(versions_.lowest())) + " to " + std::string(to_string(highest)) +
+                  ", the server needs " + std::string(to_string(server_lowest)) + " or newer)";
+    return closed;
+  }
+  negotiated_ = highest;
+  return Event::ok();
 }
 
 void MemoryTransport::pump() {
@@ -54,6 +93,7 @@ Event MemoryTransport::send(BytesView data, std::chrono::milliseconds /*deadline
   if (hung_) return Event::ok();  // a hung server still accepts octets into its socket buffer
   // The server blocks writing to a client that does not read, and so stops reading itself.
   if (unread_.size() - unread_pos_ > kMaxUnread) return Event::timeout();
+  silent_for_ = std::chrono::milliseconds(0);
   session_.receive(data);
   pump();
   return Event::ok();
@@ -101,6 +141,7 @@ Event MemoryTransport::start_tls(std::chrono::milliseconds /*deadline*/) {
     broken_ = "TLS handshake failed: cleartext data arrived after the 220 reply";
     return Event::error(broken_);
   }
+  if (Event refused = negotiate(); !refused.is_ok()) return refused;
   tls_requested_ = false;
   tls_ = true;
   session_.tls_established(memory_tls_server_end_point(), memory_tls_exporter());
@@ -116,10 +157,27 @@ sasl::ChannelBinding MemoryTransport::channel_binding(std::string_view type) con
 }
 
 std::string MemoryTransport::tls_description() const {
-  return tls_ ? std::string(kMemoryTlsDescription) : std::string();
+  return tls_ ? memory_tls_description(negotiated_) : std::string();
 }
 
-void MemoryTransport::close() { client_closed_ = true; }
+void MemoryTransport::close() {
+  if (client_closed_) return;
+  client_closed_ = true;
+  if (server_gone_ || hung_) return;  // nobody left to notice, or a hung server never reads again
+  session_.connection_lost();
+  // Discards the output (nobody reads it) but latches a crash a fault may ask for here.
+  pump();
+}
+
+void MemoryTransport::idle(std::chrono::milliseconds elapsed) {
+  if (client_closed_ || server_gone_ || hung_ || !broken_.empty()) return;
+  silent_for_ += elapsed;
+  if (silent_for_ < session_.idle_limit()) return;
+  silent_for_ = std::chrono::milliseconds(0);
+  // RFC 5321 §4.5.3.2.7: the server's idle timer ran out (the acceptor's on_read path).
+  session_.idle_timeout();
+  pump();
+}
 
 MemoryConnector::MemoryConnector(server::Config config, std::uint64_t seed)
     : server_(std::make_shared<MemoryServer>(std::move(config), seed)) {}
@@ -137,7 +195,10 @@ std::unique_ptr<Transport> MemoryConnector::connect(std::chrono::milliseconds /*
   }
   ++server_->connections;
   auto t = std::make_unique<MemoryTransport>(server_);
-  t->open(tls_mode());
+  if (Event e = t->open(tls_mode()); !e.is_ok()) {
+    error = std::move(e);
+    return nullptr;
+  }
   return t;
 }
 

@@ -27,6 +27,7 @@ class RecordingTransport final : public Transport {
   }
   std::string tls_description() const override { return inner_->tls_description(); }
   void close() override;
+  void idle(std::chrono::milliseconds elapsed) override { inner_->idle(elapsed); }
 
   Transcript& transcript() { return transcript_; }
   Transport& inner() { return *inner_; }

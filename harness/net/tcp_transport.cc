@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -33,6 +34,23 @@ bool means_closed(const error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset ||
          ec == asio::error::connection_aborted || ec == asio::error::broken_pipe ||
          ec == asio::ssl::error::stream_truncated;
+}
+
+int openssl_version(TlsVersion v) {
+  switch (v) {
+    case TlsVersion::tls1_0: return TLS1_VERSION;
+    case TlsVersion::tls1_1: return TLS1_1_VERSION;
+    case TlsVersion::tls1_2: return TLS1_2_VERSION;
+    case TlsVersion::tls1_3: return TLS1_3_VERSION;
+  }
+  return TLS1_3_VERSION;
+}
+
+// A fatal alert the server sent during the handshake: OpenSSL reports it as a reason code
+// offset by SSL_AD_REASON_OFFSET (e.g. "tlsv1 alert protocol version", RFC 8446 §6.2).
+bool is_alert_from_peer(const error_code& ec) {
+  if (ec.category() != asio::error::get_ssl_category()) return false;
+  return ERR_GET_REASON(static_cast<unsigned long>(ec.value())) >= SSL_AD_REASON_OFFSET;
 }
 
 bool is_ip_literal(const std::string& host) {
@@ -182,6 +200,18 @@ Event TcpTransport::start_tls(std::chrono::milliseconds deadline) {
     SSL_set_tlsext_host_name(ssl, host_.c_str());
     SSL_set1_host(ssl, host_.c_str());  // checked only when the context verifies
   }
+  if (versions_.pinned()) {
+    // RFC 8314 §4.1 / RFC 8996 probes (TLS-14): this handshake alone offers the pinned range.
+    // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level (SHA-1 signatures), so the
+    // level is lowered for this connection when the range reaches below TLS 1.2.
+    if (versions_.offers_deprecated()) SSL_set_security_level(ssl, 0);
+    if (SSL_set_min_proto_version(ssl, openssl_version(versions_.lowest())) != 1 ||
+        SSL_set_max_proto_version(ssl, openssl_version(versions_.highest())) != 1) {
+      broken_ = "TLS handshake failed: cannot offer " + std::string(to_string(versions_.lowest())) + " to " +
+                std::string(to_string(versions_.highest()));
+      return Event::error(broken_);
+    }
+  }
   bool done = false;
   error_code ec;
   tls_->async_handshake(asio::ssl::stream_base::client, [&](const error_code& e) {
@@ -200,10 +230,13 @@ Event TcpTransport::start_tls(std::chrono::milliseconds deadline) {
     const long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK) why += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
     // A close is its own outcome: after pipelined cleartext it is a server's safe reaction, and
-    // later reads report the close rather than an unusable connection.
-    if (means_closed(ec)) {
+    // later reads report the close rather than an unusable connection. So is a fatal alert, after
+    // which the server closes (a refused protocol version, TLS-14).
+    if (means_closed(ec) || is_alert_from_peer(ec)) {
       peer_closed_ = true;
-      return Event::closed();
+      Event closed = Event::closed();
+      if (!means_closed(ec)) closed.what = "the server refused the TLS handshake: " + ec.message();
+      return closed;
     }
     broken_ = why;
     return Event::error(why);

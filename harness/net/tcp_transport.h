@@ -16,11 +16,12 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include "harness/net/tls_mode.h"
 #include "harness/net/transport.h"
 
 namespace sah::net {
 
-class TcpTransport final : public Transport {
+class TcpTransport final : public Transport, public TlsVersionPinning {
  public:
   // The largest chunk one receive() returns, whatever max_bytes asks: the read buffer never
   // grows beyond it, so a flooding server costs a bounded amount of memory.
@@ -39,7 +40,12 @@ class TcpTransport final : public Transport {
 
   Event send(BytesView data, std::chrono::milliseconds deadline) override;
   Event receive(std::chrono::milliseconds deadline, std::size_t max_bytes) override;
+  // A handshake the server ends, by closing or with a fatal alert (e.g. protocol_version for a
+  // version it refuses), is Event::closed with the alert in `what`; later reads report closed.
   Event start_tls(std::chrono::milliseconds deadline) override;
+  // Below TLS 1.2 the handshake also runs at OpenSSL security level 0 (the SHA-1 signatures
+  // and ciphers of TLS 1.0/1.1), for this connection only.
+  void pin_tls_versions(const TlsVersionRange& versions) override { versions_ = versions; }
   bool is_tls() const override { return tls_active_; }
   sasl::ChannelBinding channel_binding(std::string_view type) const override;
   std::string tls_description() const override;
@@ -57,6 +63,7 @@ class TcpTransport final : public Transport {
   std::shared_ptr<boost::asio::ssl::context> ctx_;
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   std::string host_;
+  TlsVersionRange versions_;  // offered by the next handshake; default: the context's
   Bytes buf_;
   bool connected_ = false;
   bool tls_active_ = false;

@@ -50,6 +50,10 @@ class Transport {
   // A human-readable description of the TLS session (protocol, cipher), empty in cleartext.
   virtual std::string tls_description() const = 0;
   virtual void close() = 0;
+  // The client stays silent for `elapsed` (a scenario's `wait`). A real connection needs nothing:
+  // the time really passes and the server's idle timer sees it. Transports with virtual time
+  // (MemoryTransport) pass it on to the server, whose idle timeout may then fire (LIM-04).
+  virtual void idle(std::chrono::milliseconds /*elapsed*/) {}
 };
 
 // Opens new connections to one target: the interpreter opens one per case and more for

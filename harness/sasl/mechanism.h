@@ -86,7 +86,9 @@ struct Account {
 struct ServerOptions {
   std::function<const Account*(std::string_view user)> lookup;
   std::string realm = "localhost";     // DIGEST-MD5 realm, NTLM target name
-  std::string host = "localhost";      // DIGEST-MD5 digest-uri host check
+  std::string host = "localhost";      // DIGEST-MD5 digest-uri host check, OAUTHBEARER host=
+  // OAUTHBEARER port= check (RFC 7628 §3.2): the port the server is reached at; 0: unknown.
+  unsigned port = 0;
   std::string service = "smtp";
   ChannelBinding channel_binding;      // the binding of the current TLS connection, if any
   bool advertised_plus = false;        // a -PLUS variant is advertised (SCRAM downgrade check)
@@ -110,6 +112,9 @@ struct ServerOptions {
   // gs2 flag `p=` without checking it (p= on the bare name, an unknown binding type on -PLUS),
   // which RFC 5802 §6 requires to fail (catalogue SCR-08).
   bool scram_cb_flag_unchecked = false;
+  // Fault switch for negative controls only: OAUTHBEARER takes host= and port= without comparing
+  // them with `host` and `port`, which RFC 7628 §3.2 requires when the server knows them (OB-07).
+  bool oauth_host_port_unchecked = false;
   Random* random = nullptr;            // server nonces and challenges; must be set
 };
 

@@ -29,7 +29,24 @@ constexpr std::array kCorruptions = {
     CorruptionInfo{"lone-kvsep", "the message is a single ^A (OB-05)", Why::malformed},
     CorruptionInfo{"missing-final-kvsep", "the closing ^A is left off", Why::malformed},
     CorruptionInfo{"basic-scheme", "auth=Basic instead of Bearer", Why::malformed},
+    CorruptionInfo{"wrong-host", "host=evil.example, not the server the client connected to (OB-07)",
+                   Why::bad_credentials},
+    CorruptionInfo{"wrong-port", "port=9, not the port the client connected to (OB-07)", Why::bad_credentials},
 };
+
+// What the wrong-host and wrong-port corruptions name instead of the server (OB-07): a name
+// under the reserved .example TLD (RFC 2606 §2) and the discard port.
+constexpr std::string_view kWrongHost = "evil.example";
+constexpr unsigned kWrongPort = 9;
+
+bool iequals_ascii(BytesView a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lo = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lo(a[i]) != lo(b[i])) return false;
+  }
+  return true;
+}
 
 class OauthBearerClient final : public oauth::BearerClient {
  public:
@@ -54,8 +71,9 @@ class OauthBearerClient final : public oauth::BearerClient {
       m = "n,a=" + saslname::escape(user) + ",";
     }
     m += kSep;
-    m += "host=" + o_.host + kSep;
-    if (o_.port != 0) m += "port=" + std::to_string(o_.port) + kSep;
+    m += "host=" + (c == "wrong-host" ? std::string(kWrongHost) : o_.host) + kSep;
+    if (c == "wrong-port") m += "port=" + std::to_string(kWrongPort) + kSep;
+    else if (o_.port != 0) m += "port=" + std::to_string(o_.port) + kSep;
     if (c != "missing-auth") m += "auth=" + scheme + token + kSep;
     if (c != "missing-final-kvsep") m += kSep;
     return m;
@@ -91,7 +109,7 @@ class OauthBearerServer final : public oauth::BearerServer {
       return Step::fail(Why::malformed, "OAUTHBEARER message is not framed by ^A");
     }
     rest = rest.substr(1, rest.size() - 2);  // the pairs, each ending with ^A
-    // auth is required; host and port are only checked for repeats (see below).
+    // auth is required; host and port, when sent, must name this server (below).
     constexpr std::array<std::string_view, 3> kKeys = {"auth", "host", "port"};
     std::array<std::optional<BytesView>, 3> values;
     if (const auto e = oauth::read_pairs(rest, oauth::KeySyntax::alpha, kKeys, values)) {
@@ -102,9 +120,15 @@ class OauthBearerServer final : public oauth::BearerServer {
     const std::optional<BytesView> token = oauth::bearer_token(*auth);
     if (!token) return Step::fail(Why::malformed, "OAUTHBEARER auth= is not a bearer token");
     // The token is looked up for the authzid; without one there is nobody to check it for.
-    // host/port are not compared: the built-in server has no fixed public name (OB-07 LENIENT).
     const Account* account = authzid ? detail::find_account(o_, *authzid) : nullptr;
     if (!detail::token_matches(account, *token)) return refuse();  // unknown user or bad token (SEC-01)
+    // RFC 7628 §3.2: host and port must match what the server knows of itself (OB-07): a token
+    // presented to another server is refused like a bad one. Host names compare without case
+    // (RFC 4343 §2); an unknown port (0) is not compared.
+    if (!o_.oauth_host_port_unchecked) {
+      if (values[1] && !iequals_ascii(*values[1], o_.host)) return refuse();
+      if (values[2] && o_.port != 0 && *values[2] != std::to_string(o_.port)) return refuse();
+    }
     return accept(*authzid);
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/base/results.h"
+#include "harness/net/tls_mode.h"
 
 namespace sah::scenario {
 
@@ -58,14 +59,18 @@ struct Step {
   enum class Kind {
     connect, ehlo, ehlo_clear, helo, starttls, send, send_raw, read, auth,
     alive, closed, silent, quit, reconnect, wait, check,
-    handshake  // TLS handshake now, after a 220 to a STARTTLS written by send / send-raw
+    handshake,  // TLS handshake now, after a 220 to a STARTTLS written by send / send-raw
+    repeat      // `repeat N` … `end`: the steps of `body`, N times over (LIM-06)
   };
   Kind kind = Kind::connect;
   Location at;
   std::optional<Template> text;      // send / send-raw / ehlo / helo argument
   AuthOptions auth;                  // auth
   unsigned millis = 0;               // silent / wait
+  net::TlsVersionRange tls_versions; // handshake min=V max=V: the versions this handshake offers
   std::vector<Alternative> expect;   // expect lines after a reply step or silent, or the check group
+  unsigned count = 0;                // repeat: how many times the body runs (1 to kMaxRepeatRounds)
+  std::vector<Step> body;            // repeat: its steps (no repeat among them: blocks do not nest)
 };
 
 struct Need {

@@ -51,18 +51,25 @@ class LoopbackServerConnector final : public net::Connector {
 
 }  // namespace
 
-Result<ConnectorFactory, std::string> builtin_loopback_factory(server::Config config, net::TlsMode tls) {
+Result<LoopbackFactories, std::string> builtin_loopback_factories(const std::string& hostname, net::TlsMode tls) {
   std::shared_ptr<server::TlsContext> context;
   if (tls != net::TlsMode::none) {
-    const std::string hostname = config.hostname.empty() ? std::string("harness.localhost") : config.hostname;
-    auto made = server::TlsContext::self_signed(hostname);
+    auto made = server::TlsContext::self_signed(hostname.empty() ? std::string("harness.localhost") : hostname);
     if (!made.ok()) return unexpected("the built-in server's certificate: " + made.error());
     context = made.value();
   }
-  auto shared_config = std::make_shared<const server::Config>(std::move(config));
-  return ConnectorFactory([shared_config, context, tls]() -> std::unique_ptr<net::Connector> {
-    return std::make_unique<LoopbackServerConnector>(*shared_config, context, tls);
+  return LoopbackFactories([context, tls](server::Config config) {
+    auto shared_config = std::make_shared<const server::Config>(std::move(config));
+    return ConnectorFactory([shared_config, context, tls]() -> std::unique_ptr<net::Connector> {
+      return std::make_unique<LoopbackServerConnector>(*shared_config, context, tls);
+    });
   });
+}
+
+Result<ConnectorFactory, std::string> builtin_loopback_factory(server::Config config, net::TlsMode tls) {
+  auto factories = builtin_loopback_factories(config.hostname, tls);
+  if (!factories.ok()) return unexpected(factories.error());
+  return factories.value()(std::move(config));
 }
 
 }  // namespace sah::scenario

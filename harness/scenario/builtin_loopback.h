@@ -22,4 +22,9 @@ using ConnectorFactory = std::function<std::unique_ptr<net::Connector>()>;
 // for every server of the run; the harness does not verify it (it made it).
 Result<ConnectorFactory, std::string> builtin_loopback_factory(server::Config config, net::TlsMode tls);
 
+// The same for several configurations of one run (the per-case set-ups, builtin_case_setups):
+// the certificate, for `hostname`, is made once here and shared by all of them.
+using LoopbackFactories = std::function<ConnectorFactory(server::Config config)>;
+Result<LoopbackFactories, std::string> builtin_loopback_factories(const std::string& hostname, net::TlsMode tls);
+
 }  // namespace sah::scenario

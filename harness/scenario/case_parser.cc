@@ -86,6 +86,10 @@ class CaseParser {
       header(l, kw, kb, ke);
       return;
     }
+    if (kw == "end" && open_repeat_) {
+      end_repeat(l, ke);
+      return;
+    }
     auto step = step_keywords().find(kw);
     if (step == step_keywords().end() && kw != "expect") {
       std::string lower = kw;
@@ -95,13 +99,13 @@ class CaseParser {
                           std::find(header_keywords().begin(), header_keywords().end(), lower) != header_keywords().end()))
         error(l, kb, "keywords are lower case: write '" + lower + "'");
       else if (kw == "end")
-        error(l, kb, "'end' without 'foreach'");
+        error(l, kb, "'end' without 'foreach' or 'repeat'");
       else if (kw == "foreach")
         error(l, kb, "only one 'foreach' table per case");
       else
         error(l, kb, "unknown keyword '" + kw + "' (headers: title, req, rfc, tags, needs, fault, level, mechanism, "
                      "timeout, foreach; steps: " + std::string(kReplySteps) +
-                     ", alive, closed, silent, quit, reconnect, wait, check, expect)");
+                     ", alive, closed, silent, quit, reconnect, wait, check, expect, repeat)");
       return;
     }
     if (first_step_line_ == 0) first_step_line_ = l.number;
@@ -125,8 +129,11 @@ class CaseParser {
         break;
       }
       case Step::Kind::starttls: case Step::Kind::read: case Step::Kind::alive:
-      case Step::Kind::closed: case Step::Kind::quit: case Step::Kind::reconnect: case Step::Kind::handshake:
+      case Step::Kind::closed: case Step::Kind::quit: case Step::Kind::reconnect:
         ok = no_arguments(l, kw, ke);
+        break;
+      case Step::Kind::handshake:
+        ok = tls_versions(l, ke, st);
         break;
       case Step::Kind::ehlo: case Step::Kind::ehlo_clear: case Step::Kind::helo: {
         std::size_t b = ke;
@@ -158,22 +165,84 @@ class CaseParser {
         check(l, kb, ke);
         judged_ = true;
         return;
+      case Step::Kind::repeat:
+        ok = repeat(l, kw, ke, st);
+        break;
     }
     if (judged_by_itself(st.kind)) judged_ = true;
     broken_target_ = !ok && produces_reply(st.kind);
+    if (!ok && st.kind == Step::Kind::repeat && !open_repeat_) {
+      // Reported; the block still opens, so that its steps are checked and its `end` is not
+      // reported again as a stray one.
+      case_.steps.push_back(std::move(st));
+      open_repeat_ = case_.steps.size() - 1;
+      repeat_line_ = l;
+      repeat_col_ = kb;
+      expect_target_ = std::nullopt;
+      last_step_kw_ = kw;
+      return;
+    }
     if (!ok) {
       expect_target_ = std::nullopt;
       last_step_kw_ = kw;
       return;
     }
-    case_.steps.push_back(std::move(st));
+    steps().push_back(std::move(st));
     last_step_kw_ = kw;
-    expect_target_ = produces_reply(step->second) ? std::optional<std::size_t>(case_.steps.size() - 1) : std::nullopt;
+    expect_target_ = produces_reply(step->second) ? std::optional<std::size_t>(steps().size() - 1) : std::nullopt;
+    if (step->second == Step::Kind::repeat) {
+      // The block's steps go into its body until `end`.
+      open_repeat_ = case_.steps.size() - 1;
+      repeat_line_ = l;
+      repeat_col_ = kb;
+    }
     if (step->second == Step::Kind::auth)
       for (std::size_t n = 1; n <= kMaxChallengeVariables; ++n) {
         known_.insert("challenge" + std::to_string(n));
         known_.insert("response" + std::to_string(n));
       }
+  }
+
+  // Where the next step goes: the open `repeat` block's body, else the case.
+  std::vector<Step>& steps() { return open_repeat_ ? case_.steps[*open_repeat_].body : case_.steps; }
+
+  // `repeat N`: N from 1 to kMaxRepeatRounds; blocks do not nest.
+  bool repeat(const MappedLine& l, const std::string& kw, std::size_t ke, Step& st) {
+    if (open_repeat_) {
+      error(l, ke - kw.size(), "'repeat' blocks do not nest (the block at line " + std::to_string(repeat_line_.number) +
+                                   " is still open: close it with 'end')");
+      return false;
+    }
+    auto f = fields_of(l, ke);
+    if (!f) return false;
+    const std::string expected = "expected a count (1 to " + std::to_string(kMaxRepeatRounds) + ") after 'repeat'";
+    if (f->fields.empty()) {
+      error(l, l.text.size(), expected);
+      return false;
+    }
+    const auto n = f->fields[0].quoted ? std::nullopt : parse_number(f->fields[0].text, kMaxRepeatRounds);
+    if (!n || *n == 0) {
+      error(l, f->fields[0].begin, expected + ", found '" + f->fields[0].text + "'");
+      return false;
+    }
+    if (f->fields.size() > 1) {
+      error(l, f->fields[1].begin, "unexpected '" + f->fields[1].text + "' after the count");
+      return false;
+    }
+    st.count = static_cast<unsigned>(*n);
+    return true;
+  }
+
+  // `end` of a repeat block.
+  void end_repeat(const MappedLine& l, std::size_t ke) {
+    if (auto f = fields_of(l, ke); f && !f->fields.empty()) error(l, f->fields[0].begin, "'end' takes no arguments");
+    if (case_.steps[*open_repeat_].body.empty())
+      error(repeat_line_, repeat_col_, "the 'repeat' block has no steps");
+    open_repeat_ = std::nullopt;
+    expect_target_ = std::nullopt;
+    check_group_ = std::nullopt;
+    broken_target_ = false;
+    last_step_kw_ = "end";
   }
 
   bool no_arguments(const MappedLine& l, const std::string& kw, std::size_t ke) {
@@ -493,7 +562,7 @@ class CaseParser {
       }
     }
     if (!verdict_part(l, fs, *ar + 1, fs[*ar].end, a)) ok = false;
-    if (ok) case_.steps[*expect_target_].expect.push_back(std::move(a));
+    if (ok) steps()[*expect_target_].expect.push_back(std::move(a));
   }
 
   void check(const MappedLine& l, std::size_t kb, std::size_t ke) {
@@ -504,8 +573,8 @@ class CaseParser {
       Step st;
       st.kind = Step::Kind::check;
       st.at = loc(l, kb);
-      case_.steps.push_back(std::move(st));
-      check_group_ = case_.steps.size() - 1;
+      steps().push_back(std::move(st));
+      check_group_ = steps().size() - 1;
     }
     auto f = fields_of(l, ke);
     if (!f) return;
@@ -557,10 +626,45 @@ class CaseParser {
       ok = false;
     }
     if (!verdict_part(l, fs, *ar + 1, fs[*ar].end, a)) ok = false;
-    if (ok) case_.steps[*check_group_].expect.push_back(std::move(a));
+    if (ok) steps()[*check_group_].expect.push_back(std::move(a));
   }
 
   // ---- auth -------------------------------------------------------------------------------
+  // `handshake [min=V] [max=V]`, V one of TLSv1.0 … TLSv1.3 (TLS-14 probes).
+  bool tls_versions(const MappedLine& l, std::size_t ke, Step& st) {
+    auto f = fields_of(l, ke);
+    if (!f) return false;
+    bool ok = true;
+    for (const Field& x : f->fields) {
+      const auto eq = x.text.find('=');
+      const std::string key = x.text.substr(0, eq);
+      if (x.quoted || eq == std::string::npos || (key != "min" && key != "max")) {
+        error(l, x.begin, "'handshake' takes only min=VERSION and max=VERSION (TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)");
+        ok = false;
+        continue;
+      }
+      auto& slot = key == "min" ? st.tls_versions.min : st.tls_versions.max;
+      if (slot) {
+        error(l, x.begin, "duplicate handshake option '" + key + "'");
+        ok = false;
+        continue;
+      }
+      const auto v = net::parse_tls_version(x.text.substr(eq + 1));
+      if (!v) {
+        error(l, x.begin + key.size() + 1,
+              "unknown TLS version '" + x.text.substr(eq + 1) + "' (TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)");
+        ok = false;
+        continue;
+      }
+      slot = *v;
+    }
+    if (ok && st.tls_versions.lowest() > st.tls_versions.highest()) {
+      error(l, f->fields.front().begin, "min= is above max=: the handshake would offer no version");
+      ok = false;
+    }
+    return ok;
+  }
+
   bool auth(const MappedLine& l, std::size_t ke, Step& st) {
     auto f = fields_of(l, ke);
     if (!f) return false;
@@ -671,6 +775,7 @@ class CaseParser {
 
   // ---- end of the block ---------------------------------------------------------------------
   void finish(const MappedLine& case_line) {
+    if (open_repeat_) error(repeat_line_, repeat_col_, "'repeat' block not closed by 'end'");
     std::size_t kb = 0;
     while (kb < case_line.text.size() && is_blank(case_line.text[kb])) ++kb;
     const std::string name = case_.id.empty() ? std::string("this case") : "case '" + case_.id + "'";
@@ -715,6 +820,9 @@ class CaseParser {
   std::optional<std::size_t> check_group_;
   std::string last_step_kw_;
   std::size_t first_step_line_ = 0;
+  std::optional<std::size_t> open_repeat_;  // index in case_.steps of the open `repeat`
+  MappedLine repeat_line_;                  // its line and keyword offset, for errors
+  std::size_t repeat_col_ = 0;
   bool judged_ = false;
   std::size_t errors_ = 0;
 };

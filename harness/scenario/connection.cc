@@ -23,6 +23,23 @@ Observation from_event(const net::Event& e) {
   return Observation::network_error("unexpected data event");
 }
 
+// A connection whose implicit TLS handshake failed after the server accepted it: nothing can be
+// sent or read any more, and every operation reports how the handshake ended.
+class FailedHandshake final : public net::Transport {
+ public:
+  explicit FailedHandshake(net::Event why) : why_(std::move(why)) {}
+  net::Event send(BytesView, std::chrono::milliseconds) override { return why_; }
+  net::Event receive(std::chrono::milliseconds, std::size_t) override { return why_; }
+  net::Event start_tls(std::chrono::milliseconds) override { return why_; }
+  bool is_tls() const override { return false; }
+  sasl::ChannelBinding channel_binding(std::string_view) const override { return {}; }
+  std::string tls_description() const override { return {}; }
+  void close() override {}
+
+ private:
+  net::Event why_;
+};
+
 std::string parser_failure(const smtp::ReplyParser& p) {
   const auto& f = *p.error();
   return std::string(smtp::to_string(f.kind)) + " at octet " + std::to_string(f.offset);
@@ -33,13 +50,25 @@ std::string parser_failure(const smtp::ReplyParser& p) {
 bool Connection::open(net::Connector& connector, Millis deadline, std::string& error) {
   close();
   peer_closed_ = false;
+  failed_handshake_.reset();
   net::Event e;
   std::unique_ptr<net::Transport> t = connector.connect(deadline, e);
+  if (!t && (e.kind == net::Event::Kind::closed ||
+             (e.kind == net::Event::Kind::error && net::is_tls_handshake_failure(e.what)))) {
+    // Reached, but no usable TLS: a finding about the server, not a set-up error.
+    const std::string why = e.kind == net::Event::Kind::closed
+                                ? "TLS handshake failed: the server ended it" + (e.what.empty() ? "" : " (" + e.what + ")")
+                                : e.what;
+    transcript_.error("implicit TLS with " + connector.describe() + ": " + why);
+    failed_handshake_ = e;
+    t = std::make_unique<FailedHandshake>(e.kind == net::Event::Kind::closed ? net::Event::closed() : e);
+  }
   if (!t) {
     error = e.what.empty() ? std::string(net::to_string(e.kind)) : e.what;
     transcript_.error("cannot connect to " + connector.describe() + ": " + error);
     return false;
   }
+  pinning_ = dynamic_cast<net::TlsVersionPinning*>(t.get());
   if (t->is_tls()) transcript_.tls("TLS established (implicit): " + t->tls_description());
   transport_ = std::make_unique<net::RecordingTransport>(std::move(t), transcript_);
   parser_.reset();
@@ -51,6 +80,7 @@ bool Connection::open(net::Connector& connector, Millis deadline, std::string& e
 void Connection::close() {
   if (transport_) transport_->close();
   transport_.reset();
+  pinning_ = nullptr;
   parser_.reset();
   held_.reset();
 }
@@ -118,9 +148,13 @@ std::optional<Observation> Connection::wait_closed(Millis deadline, std::size_t 
   }
 }
 
-net::Event Connection::start_tls(Millis deadline) {
+net::Event Connection::start_tls(Millis deadline, const net::TlsVersionRange& versions) {
   if (!transport_) return net::Event::error("no open connection");
+  if (versions.pinned() && pinning_ == nullptr) return net::Event::error("this connection cannot pin TLS versions");
+  if (pinning_ != nullptr) pinning_->pin_tls_versions(versions);
   net::Event e = transport_->start_tls(deadline);
+  // The transcript's line for a close says nothing of an alert: name it.
+  if (e.kind == net::Event::Kind::closed && !e.what.empty()) transcript_.tls(e.what);
   parser_.reset();
   held_.reset();
   return e;

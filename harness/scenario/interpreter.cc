@@ -48,6 +48,7 @@ std::string_view step_name(Step::Kind k) {
     case Step::Kind::wait: return "wait";
     case Step::Kind::check: return "check";
     case Step::Kind::handshake: return "handshake";
+    case Step::Kind::repeat: return "repeat";
   }
   return "step";
 }
@@ -115,6 +116,9 @@ class Interpreter {
 
  private:
   StepOutcome run_step(const Step& s);
+  // Runs `steps` in order, keeping the deciding outcome; true when a verdict stops the case.
+  // `round` / `rounds`: the repeat round they run in (0: outside any repeat), for the reason.
+  bool run_steps(const std::vector<Step>& steps, unsigned round, unsigned rounds);
   StepOutcome send_only(const Step& s);
   StepOutcome connect(const Step& s);
   StepOutcome ehlo(const Step& s, bool upgrade);
@@ -139,7 +143,7 @@ class Interpreter {
   Observation exchange(BytesView line);
   // A TLS handshake after 220: ok, or the outcome that ends the step. A failed handshake gets
   // `failure` (error in the S0 upgrade, where it is more likely the harness's set-up).
-  std::optional<StepOutcome> handshake(Verdict failure);
+  std::optional<StepOutcome> handshake(Verdict failure, const net::TlsVersionRange& versions = {});
   Result<Bytes, std::string> expand(const Template& t) { return options_.expand(t, vars_); }
   Result<Bytes, std::string> expand_text(const std::string& text) { return expand(Template{text, {}}); }
   void remember_capabilities(const Observation& obs);
@@ -156,6 +160,10 @@ class Interpreter {
   std::optional<smtp::Capabilities> caps_;
   Millis timeout_;
   Severity level_;
+  // The worst outcome so far, its step, and its repeat round ("round 9 of 100: ", or empty).
+  std::optional<StepOutcome> deciding_;
+  const Step* deciding_step_ = nullptr;
+  std::string deciding_round_;
 };
 
 Observation Interpreter::exchange(BytesView line) {
@@ -193,6 +201,20 @@ StepOutcome Interpreter::connect(const Step& s) {
   std::string why;
   if (!conn_.open(connector_, timeout_, why)) return error("cannot connect: " + why);
   caps_.reset();
+  if (const auto& failed = conn_.failed_handshake()) {
+    // RFC 8314 §3.3 (TLS-10): the server accepted the connection but the implicit TLS handshake
+    // failed. As with `handshake`, `expect closed` judges a server that ended it (close or
+    // alert); anything else fails the case.
+    const bool close_expected = std::any_of(s.expect.begin(), s.expect.end(), [](const Alternative& a) {
+      return a.kind == Alternative::Kind::closed;
+    });
+    if (failed->kind == net::Event::Kind::closed && close_expected) return judged(s, Observation::closed(), s.expect);
+    const std::string how = failed->kind == net::Event::Kind::closed
+                                ? "the server ended it" + (failed->what.empty() ? "" : ": " + failed->what)
+                                : failed->what;
+    return built_in(Verdict::fail, level_, "implicit TLS handshake failed (RFC 8314 §3.3): " + how,
+                    "TLS handshake, then 220", how);
+  }
   if (s.text) {
     // RFC 5321 §4.3.1: a client should wait for the greeting; this one talks first (LIM-09).
     auto text = expand(*s.text);
@@ -202,20 +224,22 @@ StepOutcome Interpreter::connect(const Step& s) {
   return judged(s, conn_.read_reply(timeout_), s.expect);
 }
 
-std::optional<StepOutcome> Interpreter::handshake(Verdict failure) {
+std::optional<StepOutcome> Interpreter::handshake(Verdict failure, const net::TlsVersionRange& versions) {
   if (conn_.has_unread())
     // RFC 3207 §4: nothing may follow the 220 in cleartext; whatever does could be taken for
     // a TLS record or, worse, executed after the handshake (command injection).
     return built_in(Verdict::fail, Severity::must, "cleartext data followed the 220 to STARTTLS (RFC 3207 §4)",
                     "220 then TLS");
-  const net::Event e = conn_.start_tls(timeout_);
+  const net::Event e = conn_.start_tls(timeout_, versions);
   caps_.reset();
   if (e.is_ok()) return std::nullopt;
   if (e.kind == net::Event::Kind::timeout)
     return built_in(Verdict::timeout, Severity::none, "the TLS handshake did not finish", "220 then TLS");
   if (e.kind == net::Event::Kind::closed)
     return built_in(failure, failure == Verdict::fail ? level_ : Severity::none,
-                    "TLS handshake failed: the server closed the connection", "220 then TLS");
+                    e.what.empty() ? std::string("TLS handshake failed: the server closed the connection")
+                                   : "TLS handshake failed: " + e.what,
+                    "220 then TLS");
   return built_in(failure, failure == Verdict::fail ? level_ : Severity::none, "TLS handshake failed: " + e.what,
                   "220 then TLS");
 }
@@ -481,32 +505,72 @@ StepOutcome Interpreter::run_step(const Step& s) {
       const Millis pause(std::min(s.millis, optional_case ? kMaxOptionalWaitMs : kMaxWaitMs));
       if (options_.sleep) options_.sleep(pause);
       else std::this_thread::sleep_for(pause);
+      // With virtual time (in-process) the pause reaches the server only this way (LIM-04).
+      conn_.idle(pause);
       StepOutcome o;
       o.judged = false;
       return o;
     }
     case Step::Kind::check: return check(s);
+    case Step::Kind::repeat: return error("a repeat block is run by run_steps, not as one step");
     case Step::Kind::handshake: {
       // After a 220 to a STARTTLS written with send / send-raw (README: a failed handshake
       // fails the case, unless an `expect closed` line says a close is the right outcome).
       const bool close_expected = std::any_of(s.expect.begin(), s.expect.end(), [](const Alternative& a) {
         return a.kind == Alternative::Kind::closed;
       });
+      if (s.tls_versions.pinned() && !conn_.can_pin_tls_versions())
+        return error("this connection cannot pin TLS versions (handshake min= / max=)");
       if (close_expected && !conn_.has_unread()) {
-        const net::Event e = conn_.start_tls(timeout_);
+        // A server that ends the handshake, by a close or a fatal alert (a refused version,
+        // TLS-14), is judged by the `expect closed` line.
+        const net::Event e = conn_.start_tls(timeout_, s.tls_versions);
         caps_.reset();
         if (e.kind == net::Event::Kind::closed) return judged(s, Observation::closed(), s.expect);
         if (!e.is_ok())
           return built_in(e.kind == net::Event::Kind::timeout ? Verdict::timeout : Verdict::fail,
                           e.kind == net::Event::Kind::timeout ? Severity::none : level_, "TLS handshake failed: " + e.what,
                           "220 then TLS");
-      } else if (auto failed = handshake(Verdict::fail)) {
+      } else if (auto failed = handshake(Verdict::fail, s.tls_versions)) {
         return std::move(*failed);
       }
-      return built_in(Verdict::pass, Severity::none, "TLS established", "TLS handshake", "TLS established");
+      return built_in(Verdict::pass, Severity::none, "TLS established", "TLS handshake",
+                      "TLS established: " + conn_.tls_description());
     }
   }
   return error("unknown step");
+}
+
+bool Interpreter::run_steps(const std::vector<Step>& steps, unsigned round, unsigned rounds) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    if (s.kind == Step::Kind::repeat) {
+      // The parser keeps blocks flat (no repeat in a body) and count within kMaxRepeatRounds.
+      for (unsigned n = 1; n <= s.count && n <= kMaxRepeatRounds; ++n)
+        if (run_steps(s.body, n, s.count)) return true;
+      continue;
+    }
+    // A send with no expect lines followed by `silent` reads no reply: the silence is what
+    // is judged (scenarios/README.md, "send … then silent").
+    const bool sent_then_silent = (s.kind == Step::Kind::send || s.kind == Step::Kind::send_raw) &&
+                                  s.expect.empty() && i + 1 < steps.size() && steps[i + 1].kind == Step::Kind::silent;
+    StepOutcome o = sent_then_silent ? send_only(s) : run_step(s);
+    if (!o.judged) continue;
+    const Judgement& j = o.judgement;
+    const bool replace =
+        !deciding_ || worse(deciding_->judgement.verdict, deciding_->judgement.severity, j.verdict, j.severity) ||
+        (!worse(j.verdict, j.severity, deciding_->judgement.verdict, deciding_->judgement.severity) &&
+         o.explicit_alternatives && !deciding_->explicit_alternatives);
+    const bool stop = stops_case(j.verdict);
+    if (replace) {
+      deciding_ = std::move(o);
+      deciding_step_ = &s;
+      deciding_round_ = round == 0 ? std::string()
+                                   : "round " + std::to_string(round) + " of " + std::to_string(rounds) + ": ";
+    }
+    if (stop) return true;
+  }
+  return false;
 }
 
 CaseResult Interpreter::run() {
@@ -517,42 +581,26 @@ CaseResult Interpreter::run() {
   r.requirements = case_.requirements;
   r.tags = case_.tags;
   r.mechanism = case_.mechanism;
-  if (r.mechanism.empty())
-    for (const Step& s : case_.steps)
-      if (s.kind == Step::Kind::auth) {
-        auto m = expand_text(s.auth.mechanism);
-        r.mechanism = m.ok() ? m.value() : s.auth.mechanism;
-        break;
-      }
-
-  std::optional<StepOutcome> deciding;
-  const Step* deciding_step = nullptr;
-  if (!options_.expand) {
-    deciding = error("no template expander configured");
-  } else {
-    for (std::size_t i = 0; i < case_.steps.size(); ++i) {
-      const Step& s = case_.steps[i];
-      // A send with no expect lines followed by `silent` reads no reply: the silence is what
-      // is judged (scenarios/README.md, "send … then silent").
-      const bool sent_then_silent = (s.kind == Step::Kind::send || s.kind == Step::Kind::send_raw) &&
-                                    s.expect.empty() && i + 1 < case_.steps.size() &&
-                                    case_.steps[i + 1].kind == Step::Kind::silent;
-      StepOutcome o = sent_then_silent ? send_only(s) : run_step(s);
-      if (!o.judged) continue;
-      const Judgement& j = o.judgement;
-      const bool replace =
-          !deciding || worse(deciding->judgement.verdict, deciding->judgement.severity, j.verdict, j.severity) ||
-          (!worse(j.verdict, j.severity, deciding->judgement.verdict, deciding->judgement.severity) &&
-           o.explicit_alternatives && !deciding->explicit_alternatives);
-      const bool stop = stops_case(j.verdict);
-      if (replace) {
-        deciding = std::move(o);
-        deciding_step = &s;
-      }
-      if (stop) break;
+  if (r.mechanism.empty()) {
+    // The first auth step, in a repeat block or not.
+    const Step* first_auth = nullptr;
+    for (const Step& s : case_.steps) {
+      if (s.kind == Step::Kind::auth) first_auth = &s;
+      for (const Step& b : s.body)
+        if (!first_auth && b.kind == Step::Kind::auth) first_auth = &b;
+      if (first_auth) break;
+    }
+    if (first_auth) {
+      auto m = expand_text(first_auth->auth.mechanism);
+      r.mechanism = m.ok() ? m.value() : first_auth->auth.mechanism;
     }
   }
+
+  if (!options_.expand) deciding_ = error("no template expander configured");
+  else run_steps(case_.steps, 0, 0);
   conn_.close();
+  std::optional<StepOutcome>& deciding = deciding_;
+  const Step* deciding_step = deciding_step_;
   if (!deciding) deciding = error("the case has no judged step");
 
   r.verdict = deciding->judgement.verdict;
@@ -562,7 +610,7 @@ CaseResult Interpreter::run() {
   std::string reason = deciding->judgement.reason;
   if (deciding_step != nullptr)
     reason = "line " + std::to_string(deciding_step->at.line) + " " + std::string(step_name(deciding_step->kind)) +
-             ": " + reason;
+             ": " + deciding_round_ + reason;
   r.reason = net::masked_bounded(reason, masker_);
   r.transcript = transcript_.take();
   r.duration_ms = std::chrono::duration_cast<Millis>(Clock::now() - start_).count();

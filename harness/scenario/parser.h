@@ -28,6 +28,9 @@ inline constexpr unsigned kMaxWaitMs = 10000;       // `wait MS` (README)
 // cases stay at kMaxWaitMs, since `--jobs` runs the catalogue's waits side by side.
 inline constexpr unsigned kMaxOptionalWaitMs = 360000;
 inline constexpr unsigned kMaxSilentMs = 600000;    // `silent MS`, `timeout MS`
+// `repeat N`: LIM-06's hundred abandoned exchanges, with room; a bound on the interpreter's
+// work, since each round may open a connection.
+inline constexpr unsigned kMaxRepeatRounds = 1000;
 
 struct ParseOptions {
   // Requirement ids a `req` line may cite and their levels (the default `level`); nullptr:

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -29,9 +30,59 @@ CaseResult skipped(const Case& c, std::string reason) {
   return r;
 }
 
-CaseResult run_one(const Case& c, std::size_t index, const RunnerOptions& o, const NeedsContext& needs) {
+// The probes of the per-case set-ups (RunnerOptions::setup_for_case), one per set-up name,
+// made when a case first needs it; workers share them.
+class SetupProbes {
+ public:
+  struct Probed {
+    std::optional<smtp::Capabilities> capabilities;  // the set-up's EHLO reply (after TLS)
+    std::string error;                               // could not be probed: why
+  };
+
+  explicit SetupProbes(const RunnerOptions& o) : o_(o) {}
+
+  // Stable: std::map nodes do not move when others are added.
+  const Probed& get(const CaseSetup& setup) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, added] = probed_.try_emplace(setup.name);
+    if (!added) return it->second;
+    Probed& p = it->second;
+    std::unique_ptr<net::Connector> connector = setup.connector_factory();
+    ProbeResult probe =
+        probe_target(*connector, o_.interpreter.tls, o_.interpreter.domain, o_.interpreter.timeout);
+    if (!probe.reached) p.error = "cannot reach the set-up " + setup.name + ": " + probe.error;
+    p.capabilities = std::move(probe.capabilities);
+    return p;
+  }
+
+ private:
+  const RunnerOptions& o_;
+  std::mutex mutex_;
+  std::map<std::string, Probed> probed_;
+};
+
+CaseResult errored(const Case& c, std::string reason) {
+  CaseResult r = skipped(c, std::move(reason));
+  r.verdict = Verdict::error;
+  return r;
+}
+
+CaseResult run_one(const Case& c, std::size_t index, const RunnerOptions& o, const NeedsContext& run_needs,
+                   SetupProbes& probes) {
+  std::function<std::unique_ptr<net::Connector>()> factory = o.connector_factory;
+  NeedsContext needs = run_needs;
+  if (o.setup_for_case) {
+    CaseSetup setup = o.setup_for_case(c);
+    if (!setup.error.empty()) return errored(c, "the case's server set-up: " + setup.error);
+    if (!setup.name.empty() && setup.connector_factory) {
+      const SetupProbes::Probed& probed = probes.get(setup);
+      if (!probed.error.empty()) return errored(c, probed.error);
+      needs.capabilities = probed.capabilities ? &*probed.capabilities : nullptr;
+      factory = std::move(setup.connector_factory);
+    }
+  }
   if (auto unmet = unmet_need(c.needs, needs)) return skipped(c, *unmet);
-  std::unique_ptr<net::Connector> connector = o.connector_factory();
+  std::unique_ptr<net::Connector> connector = factory();
   SeededRandom random(o.seed + index);
   CaseResult r = run_case(c, *connector, o.interpreter, random);
   // G4: the server must still greet a new connection.
@@ -68,6 +119,7 @@ Result<RunResult, std::string> run_cases(const std::vector<Case>& cases, const R
     for (const Bytes& m : probe.capabilities->auth_mechanisms()) run.mechanisms.push_back(m);
   }
 
+  SetupProbes probes(o);
   std::vector<std::optional<CaseResult>> results(cases.size());
   std::atomic<std::size_t> next{0};
   std::size_t done = 0;
@@ -77,7 +129,7 @@ Result<RunResult, std::string> run_cases(const std::vector<Case>& cases, const R
       if (o.stop != nullptr && o.stop->load()) return;
       const std::size_t i = next.fetch_add(1);
       if (i >= cases.size()) return;
-      CaseResult r = run_one(cases[i], i, o, needs);
+      CaseResult r = run_one(cases[i], i, o, needs, probes);
       std::lock_guard<std::mutex> lock(mutex);
       ++done;
       if (o.on_case) o.on_case(r, done, cases.size());

@@ -21,12 +21,25 @@
 
 namespace sah::scenario {
 
+// How one case's server is set up, for a target the harness sets up itself (the built-in
+// server), as a test lab configures the server for each test.
+struct CaseSetup {
+  // Names the set-up; cases with the same name share one probe, whose EHLO reply decides their
+  // `needs`. Empty: the run's own set-up (RunnerOptions::connector_factory and the run's probe).
+  std::string name;
+  std::function<std::unique_ptr<net::Connector>()> connector_factory;
+  std::string error;  // the set-up could not be made: the case's verdict is error, with this
+};
+
 struct RunnerOptions {
   InterpreterOptions interpreter;
   // A connector for the probe and for each case (its liveness check uses the same one). An
   // in-process run returns a fresh built-in server each time, so one case's crash or hang
   // cannot spill into the next; a real target returns a connector to it.
   std::function<std::unique_ptr<net::Connector>()> connector_factory;
+  // Optional: a set-up of its own for a case (its connector factory, and a probe of that
+  // set-up for its `needs`); unset, or a CaseSetup with an empty name: the run's.
+  std::function<CaseSetup(const Case&)> setup_for_case;
   // Everything `needs` looks at except the capabilities, which the probe supplies.
   NeedsContext needs;
   unsigned jobs = 1;

@@ -19,7 +19,7 @@ const std::map<std::string_view, Step::Kind>& step_keywords() {
       {"send-raw", Step::Kind::send_raw}, {"read", Step::Kind::read},       {"auth", Step::Kind::auth},
       {"alive", Step::Kind::alive},       {"closed", Step::Kind::closed},   {"silent", Step::Kind::silent},
       {"quit", Step::Kind::quit},         {"reconnect", Step::Kind::reconnect}, {"wait", Step::Kind::wait},
-      {"check", Step::Kind::check},       {"handshake", Step::Kind::handshake}};
+      {"check", Step::Kind::check},       {"handshake", Step::Kind::handshake}, {"repeat", Step::Kind::repeat}};
   return k;
 }
 

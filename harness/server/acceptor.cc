@@ -1,5 +1,6 @@
 #include "harness/server/acceptor.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <climits>
@@ -117,6 +118,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   enum class Phase { running, closing, hanging, done };
 
   void begin() {
+    if (shared_.config.implicit_tls && shared_.config.faults.count("implicit-tls-cleartext-greeting") != 0) {
+      // The fault: the greeting goes out in cleartext, then the handshake the client started
+      // (RFC 8314 §3.3 wants TLS first; a client reads the 220 as a bad TLS record).
+      session_.start();
+      greeted_ = true;
+      out_ = session_.take_output();
+      arm(shared_.options.write_timeout, [](Connection& c) { c.finish(); });
+      asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this()](const error_code& ec, std::size_t) {
+        self->disarm();
+        if (self->phase_ == Phase::done) return;
+        if (ec) {
+          self->finish();
+          return;
+        }
+        self->handshake();
+      });
+      return;
+    }
     if (shared_.config.implicit_tls) {
       // RFC 8314 §3.3: implicit TLS, the handshake comes before any SMTP byte.
       handshake();
@@ -216,7 +235,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read() {
     idle_fired_ = false;
-    arm(shared_.idle_timeout, [](Connection& c) {
+    // The session's own limit (a fault may shorten it mid-exchange, LIM-04) unless the
+    // operator overrode the timeout for the whole server.
+    const auto limit = shared_.options.idle_timeout_override.count() > 0
+                           ? shared_.idle_timeout
+                           : std::max(session_.idle_limit(), std::chrono::milliseconds(1));
+    arm(limit, [](Connection& c) {
       c.idle_fired_ = true;
       error_code ignored;
       c.socket_.cancel(ignored);  // completes the read with operation_aborted
@@ -251,6 +275,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void handshake() {
     tls_ = std::make_unique<ssl::stream<tcp::socket&>>(socket_, shared_.tls->asio());
+    if (shared_.config.faults.count("tls-accepts-old-versions") != 0 && !accept_deprecated_tls_versions(tls_->native_handle())) {
+      finish();
+      return;
+    }
     arm(shared_.options.handshake_timeout, [](Connection& c) { c.finish(); });
     tls_->async_handshake(ssl::stream_base::server, [self = shared_from_this()](const error_code& ec) {
       self->disarm();
@@ -458,6 +486,9 @@ Result<std::uint16_t, std::string> Acceptor::start() {
     return unexpected("cannot listen on " + im.shared.options.host + ":" +
                       std::to_string(im.shared.options.port) + ": " + ec.message());
   }
+
+  // OAUTHBEARER compares the client's port= with the port the server knows (RFC 7628 §3.2, OB-07).
+  if (im.shared.config.port == 0) im.shared.config.port = im.bound.port();
 
   im.running = true;
   im.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(im.io.get_executor());

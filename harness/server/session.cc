@@ -92,23 +92,39 @@ void Session::Impl::raw(std::string_view line) {
   out += fault("reply-bare-lf") ? "\n" : "\r\n";
 }
 
+namespace {
+
+// The three digits of a reply code (100..999), appended without a temporary string.
+void append_code(Bytes& out, int code) {
+  const char digits[3] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
+                          static_cast<char>('0' + code % 10)};
+  out.append(digits, 3);
+}
+
+}  // namespace
+
+// Replies are written straight into `out` (no string per line): the session answers every line.
 void Session::Impl::reply(int code, std::string_view enhanced, std::string_view text) {
-  std::string line = std::to_string(code);
-  line += ' ';
+  const std::size_t start = out.size();
+  append_code(out, code);
+  out += ' ';
   if (!enhanced.empty() && !fault("no-enhanced-codes")) {
-    std::string enh(enhanced);
-    if (fault("enhanced-code-malformed")) {
+    if (fault("enhanced-code-malformed") && enhanced.size() >= 2) {
       // "5.7.8" -> "5.07.8": a leading zero in the subject (RFC 3463 §2 forbids it).
-      enh.insert(2, "0");
+      out += enhanced.substr(0, 2);
+      out += '0';
+      out += enhanced.substr(2);
+    } else {
+      out += enhanced;
     }
-    line += enh;
-    line += ' ';
+    out += ' ';
   }
-  line += text;
+  out += text;
   // RFC 5321 §4.5.3.1.5: a reply line fits in 512 octets with CRLF (RPL-05); the fault pads
   // the refusal of bad credentials past it.
-  if (code == 535 && fault("reply-line-over-512") && line.size() < 598) line.append(598 - line.size(), '.');
-  raw(line);
+  const std::size_t length = out.size() - start;
+  if (code == 535 && fault("reply-line-over-512") && length < 598) out.append(598 - length, '.');
+  out += fault("reply-bare-lf") ? "\n" : "\r\n";
 }
 
 void Session::Impl::reply_lines(int code, const std::vector<std::string>& lines) {
@@ -116,7 +132,9 @@ void Session::Impl::reply_lines(int code, const std::vector<std::string>& lines)
     const bool last = i + 1 == lines.size();
     int c = code;
     if (last && fault("multiline-mixed-codes")) c = 252;
-    raw(std::to_string(c) + (last ? " " : "-") + lines[i]);
+    append_code(out, c);
+    out += last ? ' ' : '-';
+    raw(lines[i]);
   }
 }
 
@@ -176,14 +194,17 @@ bool invalid_octet(char c) {
 }  // namespace
 
 void Session::Impl::handle_command(const smtp::Line& line) {
-  std::string text = line.text;
+  std::string_view text = line.text;  // a copy only when the fault rewrites it
+  std::string stripped;
   if (fault("invalid-octets-stripped")) {
-    std::erase_if(text, [](char c) { return invalid_octet(c) && c != '\t'; });
+    stripped = line.text;
+    std::erase_if(stripped, [](char c) { return invalid_octet(c) && c != '\t'; });
+    text = stripped;
   }
   // The verb: letters up to the first separator.
   std::size_t v = 0;
   while (v < text.size() && ((text[v] >= 'A' && text[v] <= 'Z') || (text[v] >= 'a' && text[v] <= 'z'))) ++v;
-  std::string verb = text.substr(0, v);
+  std::string verb(text.substr(0, v));
   if (fault("verb-case-sensitive") && verb != upper(verb)) verb = "?" + verb;  // not recognised
   const std::string up = upper(verb);
 
@@ -230,7 +251,7 @@ void Session::Impl::handle_command(const smtp::Line& line) {
   // RFC 4954 §8: single SPs between the fields of AUTH (SYN-07); the fault crashes on a TAB or
   // on two SPs in a row there, as a tokenizer that meets an empty field might.
   if (up == "AUTH" && fault("auth-blank-crash") &&
-      (text.find('\t') != std::string::npos || text.find("  ") != std::string::npos)) {
+      (text.find('\t') != std::string_view::npos || text.find("  ") != std::string_view::npos)) {
     action = Action::crash;
     State next = state;
     next.phase = Phase::hung;
@@ -339,8 +360,10 @@ void Session::receive(BytesView in) {
 }
 
 Bytes Session::take_output() {
-  Bytes b;
-  b.swap(impl_->out);
+  // A copy of exactly the output, not a swap: `out` keeps its capacity, so the next replies
+  // are appended without growing it again from nothing.
+  Bytes b(impl_->out);
+  impl_->out.clear();
   return b;
 }
 
@@ -374,9 +397,34 @@ void Session::tls_established(sasl::ChannelBinding tls_server_end_point, sasl::C
   s.process_lines();
 }
 
+namespace {
+
+bool in_auth_exchange(Phase p) {
+  return p == Phase::auth_exchange || p == Phase::auth_success_ack || p == Phase::auth_extra_ack;
+}
+
+}  // namespace
+
+std::chrono::milliseconds Session::idle_limit() const {
+  const Impl& s = *impl_;
+  const auto configured = std::chrono::duration_cast<std::chrono::milliseconds>(s.config.limits.idle_timeout);
+  if (in_auth_exchange(s.state.phase) && s.fault("idle-timeout-short")) return std::min(configured, kShortIdleTimeout);
+  return configured;
+}
+
 void Session::idle_timeout() {
   Impl& s = *impl_;
   if (s.state.phase == Phase::closed || s.state.phase == Phase::hung) return;
+  if (in_auth_exchange(s.state.phase) && s.fault("idle-timeout-short")) {
+    // The fault: the connection is dropped without the 421 (RFC 5321 §4.2.2 wants one) and
+    // before LIM-04's minute.
+    State next = s.state;
+    next.phase = Phase::closed;
+    s.transition(next, "fault idle-timeout-short");
+    s.exchange.reset();
+    s.action = Action::close;
+    return;
+  }
   // RFC 5321 §4.5.3.2.7, §4.2.2: the server may close with 421 after its timeout.
   s.close_with(421, "4.4.2", s.config.hostname + " Timeout, closing connection");
 }
@@ -384,6 +432,9 @@ void Session::idle_timeout() {
 void Session::connection_lost() {
   Impl& s = *impl_;
   if (s.state.phase == Phase::closed) return;
+  // The fault keeps a trace of the abandoned exchange in the process, as a server that never
+  // frees an exchange's resources would (LIM-06).
+  if (in_auth_exchange(s.state.phase) && s.fault("abandoned-exchange-leak")) ++s.config.process.abandoned_exchanges;
   State next = s.state;
   next.phase = Phase::closed;
   s.transition(next, "connection lost");

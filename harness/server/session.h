@@ -3,6 +3,7 @@
 // the I/O around it (Asio acceptor, in-memory transport, fuzzer) acts on the Action.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,12 @@ enum class Action {
   crash,      // a fault switch asks the process to die now (the acceptor calls std::abort)
   hang,       // a fault switch asks to stop answering on this connection, forever
 };
+
+// Fault idle-timeout-short: the idle timeout in the middle of an AUTH exchange (LIM-04 asks
+// for at least 60 s there; RFC 5321 §4.5.3.2.7 for 5 minutes).
+inline constexpr std::chrono::milliseconds kShortIdleTimeout{30000};
+// Fault abandoned-exchange-leak: abandoned exchanges the server survives before AUTH degrades.
+inline constexpr unsigned kLeakedExchangesTolerated = 8;
 
 class Session {
  public:
@@ -43,12 +50,18 @@ class Session {
   // `client_identity` is the verified client certificate's identity for EXTERNAL, if any.
   void tls_established(sasl::ChannelBinding tls_server_end_point, sasl::ChannelBinding tls_exporter,
                        std::string client_identity = {});
-  // The idle timer ran out: queue "421 4.4.2 … timeout" and close.
+  // How long the session waits for the client's next octets, in its current state, before the
+  // I/O layer calls idle_timeout(): Limits::idle_timeout (RFC 5321 §4.5.3.2.7). The fault
+  // idle-timeout-short gives up after kShortIdleTimeout while an AUTH exchange waits (LIM-04).
+  std::chrono::milliseconds idle_limit() const;
+  // The idle timer ran out: queue "421 4.4.2 … timeout" and close (under idle-timeout-short,
+  // in an AUTH exchange: close without a word).
   void idle_timeout();
   // The client closed the connection or it broke (EOF, reset): RFC 5321 §4.1.1.5 has the server
   // treat it like QUIT, an open exchange or transaction is abandoned and nothing is sent
   // (LIM-06). Afterwards action() is close. The I/O layer calls it (the acceptor on EOF or a
-  // broken socket), so that a fault can one day make the server fail there.
+  // broken socket); the fault abandoned-exchange-leak counts an exchange abandoned this way in
+  // Config::process and refuses AUTH with 454 4.7.0 once kLeakedExchangesTolerated are lost.
   void connection_lost();
 
   // Observers, for tests and the acceptor.

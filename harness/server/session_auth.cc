@@ -109,6 +109,12 @@ void Session::Impl::cmd_auth(std::string_view args) {
   }
   const std::string_view mech_name = parts[0];
   if (!valid_mech_name(mech_name)) return bad_command(501, "5.5.4", "Invalid mechanism name");
+  // The fault: exchanges abandoned on earlier connections have used up what the server needs
+  // for AUTH, which now fails for everyone (LIM-06: the server must stay usable).
+  if (fault("abandoned-exchange-leak") && config.process.abandoned_exchanges.load() >= kLeakedExchangesTolerated) {
+    reply(454, "4.7.0", "Temporary authentication failure");
+    return;
+  }
 
   const sasl::MechanismInfo* info = sasl::find_mechanism(mech_name);
   if (info != nullptr && fault("mech-case-sensitive") && mech_name != info->name) info = nullptr;
@@ -159,6 +165,9 @@ void Session::Impl::cmd_auth(std::string_view args) {
   };
   o.realm = config.hostname;
   o.host = config.hostname;
+  o.port = config.port;
+  // RFC 7628 §3.2: the server knows its name (and port, when given), so it compares them (OB-07).
+  o.oauth_host_port_unchecked = fault("oauthbearer-ignores-host-port");
   o.service = "smtp";
   o.channel_binding = !binding_exporter.type.empty() ? binding_exporter : binding_end_point;
   // RFC 5802 §6, RFC 9266 §3: the binding is this connection's; the fault hands the mechanism

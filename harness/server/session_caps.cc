@@ -1,6 +1,8 @@
 // EHLO / HELO and the mechanism list: what the session offers depends on the configuration and
 // on the security state, and what it offers is exactly what it accepts (CAP-05, TLS-07).
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include "harness/sasl/registry.h"
 #include "harness/server/session_impl.h"
@@ -18,12 +20,30 @@ bool Session::Impl::needs_tls_for_credentials(const sasl::MechanismInfo& m) cons
   return false;
 }
 
+namespace {
+
+bool named_in(const std::vector<std::string>& names, std::string_view mechanism) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return iequals(n, mechanism); });
+}
+
+bool off_by_default(std::string_view mechanism) {
+  return std::any_of(std::begin(kOffByDefaultMechanisms), std::end(kOffByDefaultMechanisms),
+                     [&](std::string_view n) { return iequals(n, mechanism); });
+}
+
+// The fault that offers an off-by-default mechanism the operator did not configure.
+std::string_view unconfigured_offer_fault(std::string_view mechanism) {
+  return iequals(mechanism, "ANONYMOUS") ? "anonymous-offered" : "offers-digest-md5";
+}
+
+}  // namespace
+
 bool Session::Impl::usable_now(const sasl::MechanismInfo& m) const {
-  if (iequals(m.name, "ANONYMOUS")) {
-    // RFC 4505 §5 (CAP-11): off unless deliberately configured.
-    const bool configured = std::any_of(config.mechanisms.begin(), config.mechanisms.end(),
-                                        [](const std::string& n) { return iequals(n, "ANONYMOUS"); });
-    if (!configured && !fault("anonymous-offered")) return false;
+  // RFC 4505 §5 (CAP-11: ANONYMOUS), RFC 6331 §1, §3 (CAP-10: DIGEST-MD5 is obsolete): off
+  // unless deliberately configured.
+  if (off_by_default(m.name) && !named_in(config.mechanisms, m.name) && !named_in(config.extra_mechanisms, m.name) &&
+      !fault(unconfigured_offer_fault(m.name))) {
+    return false;
   }
   if (iequals(m.name, "EXTERNAL") && external_identity().empty() && !fault("external-without-cert")) {
     return false;  // RFC 4422 App. A (CAP-12): only with external credentials
@@ -40,6 +60,7 @@ bool Session::Impl::usable_now(const sasl::MechanismInfo& m) const {
 
 std::vector<const sasl::MechanismInfo*> Session::Impl::offered_mechanisms() const {
   std::vector<const sasl::MechanismInfo*> list;
+  list.reserve(sasl::mechanisms().size() + config.extra_mechanisms.size() + 3);  // one allocation per call
   auto add = [&](const sasl::MechanismInfo* m) {
     if (m == nullptr || !usable_now(*m)) return;
     if (std::find(list.begin(), list.end(), m) == list.end()) list.push_back(m);
@@ -48,7 +69,11 @@ std::vector<const sasl::MechanismInfo*> Session::Impl::offered_mechanisms() cons
     for (const sasl::MechanismInfo& m : sasl::mechanisms()) add(&m);
   } else {
     for (const std::string& name : config.mechanisms) add(sasl::find_mechanism(name));
+  }
+  for (const std::string& name : config.extra_mechanisms) add(sasl::find_mechanism(name));
+  if (!config.mechanisms.empty()) {
     if (fault("anonymous-offered")) add(sasl::find_mechanism("ANONYMOUS"));
+    if (fault("offers-digest-md5")) add(sasl::find_mechanism("DIGEST-MD5"));
     if (fault("external-without-cert")) add(sasl::find_mechanism("EXTERNAL"));
   }
   return list;
@@ -57,6 +82,7 @@ std::vector<const sasl::MechanismInfo*> Session::Impl::offered_mechanisms() cons
 std::vector<std::string> Session::Impl::extension_lines() const {
   const Impl& s = *this;
   std::vector<std::string> lines;
+  lines.reserve(8);  // the usual lines, one allocation
   lines.push_back(s.config.hostname);
   // RFC 6409 §7: a submission server should offer PIPELINING and ENHANCEDSTATUSCODES (TLS-12).
   const bool submission_extensions = !s.fault("submission-extensions-missing");

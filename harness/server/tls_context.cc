@@ -242,6 +242,12 @@ sasl::ChannelBinding tls_server_end_point(X509* cert) {
   return cb;
 }
 
+bool accept_deprecated_tls_versions(SSL* ssl) {
+  if (ssl == nullptr) return false;
+  SSL_set_security_level(ssl, 0);
+  return SSL_set_min_proto_version(ssl, TLS1_VERSION) == 1;
+}
+
 sasl::ChannelBinding tls_exporter(SSL* ssl) {
   static constexpr char kLabel[] = "EXPORTER-Channel-Binding";  // RFC 9266 §2, no NUL
   sasl::ChannelBinding cb{"tls-exporter", {}};

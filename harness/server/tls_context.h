@@ -55,4 +55,9 @@ sasl::ChannelBinding tls_server_end_point(X509* cert);
 // Empty data when the export fails (no handshake yet).
 sasl::ChannelBinding tls_exporter(SSL* ssl);
 
+// The fault `tls-accepts-old-versions` on one connection: TLS 1.0 and 1.1 are accepted (RFC 8996 and
+// RFC 8314 §4.1 deprecate them; the context refuses them by default), at OpenSSL security level 0
+// since their handshakes sign with SHA-1. False when OpenSSL refuses the setting.
+bool accept_deprecated_tls_versions(SSL* ssl);
+
 }  // namespace sah::server

@@ -41,6 +41,7 @@ for fault in $("$bin" serve --list-faults | awk 'NR % 2 == 1 {print $1}'); do
   extra=()
   [[ -n "${submission[$fault]:-}" ]] && extra=(--submission)
   [[ -n "${cleartext[$fault]:-}" ]] && extra=(--tls none)
+  [[ -n "${implicit[$fault]:-}" ]] && extra=(--tls implicit)
   "$bin" run --in-process --scenarios "$src/scenarios" --fault "$fault" --fail-on practice "${extra[@]}" --json out.json >/dev/null 2>&1
   rc=$?
   if [[ -n "${not_exposed[$fault]:-}" ]]; then

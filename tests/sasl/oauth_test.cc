@@ -48,6 +48,7 @@ struct Row {
 ServerOptions server_for(Account& a) {
   ServerOptions so;
   so.lookup = [&a](std::string_view u) -> const Account* { return u == a.user ? &a : nullptr; };
+  so.host = "server.example.com";  // the host of RFC 7628 §4's examples
   return so;
 }
 
@@ -141,6 +142,59 @@ TEST(OauthBearer, ServerTable) {
   auto s = find_mechanism("OAUTHBEARER")->make_server(server_for(u));
   (void)s->start(Bytes("n,a=user@example.com,\x01" "auth=Bearer nope\x01\x01"));
   EXPECT_EQ(s->step("").why, Why::malformed);  // the answer must be ^A (RFC 7628 §3.2.3)
+}
+
+// OB-07 (RFC 7628 §3.2): host= and port= must name the server when it knows them; a
+// mismatch is refused like a bad token (the JSON error, then failure), case aside for names.
+TEST(OauthBearer, HostAndPortMustNameThisServer) {
+  Account u{"user@example.com", "", {"T0k"}};
+  using K = Step::Kind;
+  struct HostRow {
+    const char* why;
+    std::string pairs;  // between the gs2 header's kvsep and auth=
+    unsigned known_port;
+    bool unchecked;     // the fault switch oauthbearer-ignores-host-port
+    K want;
+  };
+  const HostRow rows[] = {
+      {"host and port match", "host=server.example.com\x01port=587\x01", 587, false, K::done},
+      {"host in other case (RFC 4343 §2)", "host=SERVER.Example.COM\x01", 587, false, K::done},
+      {"no host, no port (both optional)", "", 587, false, K::done},
+      {"other host", "host=evil.example\x01", 587, false, K::respond},
+      {"host with a suffix", "host=server.example.com.evil\x01", 587, false, K::respond},
+      {"empty host", "host=\x01", 587, false, K::respond},
+      {"other port", "host=server.example.com\x01port=9\x01", 587, false, K::respond},
+      {"port with a leading zero", "port=0587\x01", 587, false, K::respond},
+      {"port unknown to the server: not compared", "port=9\x01", 0, false, K::done},
+      {"fault: other host accepted", "host=evil.example\x01", 587, true, K::done},
+      {"fault: other port accepted", "port=9\x01", 587, true, K::done},
+  };
+  for (const auto& r : rows) {
+    ServerOptions so = server_for(u);
+    so.port = r.known_port;
+    so.oauth_host_port_unchecked = r.unchecked;
+    auto s = find_mechanism("OAUTHBEARER")->make_server(so);
+    Step st = s->start(Bytes("n,a=user@example.com,\x01") + r.pairs + "auth=Bearer T0k\x01\x01");
+    EXPECT_EQ(st.kind, r.want) << r.why << ": " << st.reason;
+    if (st.kind == K::respond) EXPECT_EQ(s->step("\x01").why, Why::bad_credentials) << r.why;
+  }
+}
+
+TEST(OauthBearer, WrongHostAndPortCorruptionsByteForByte) {
+  ClientOptions co;
+  co.authcid = "user@example.com";
+  co.host = "server.example.com";
+  co.port = 587;
+  co.token = "T0k";
+  co.corruption = "wrong-host";
+  EXPECT_EQ(*find_mechanism("OAUTHBEARER")->make_client(co)->initial_response(),
+            "n,a=user@example.com,\x01host=evil.example\x01port=587\x01" "auth=Bearer T0k\x01\x01");
+  co.corruption = "wrong-port";
+  EXPECT_EQ(*find_mechanism("OAUTHBEARER")->make_client(co)->initial_response(),
+            "n,a=user@example.com,\x01host=server.example.com\x01port=9\x01" "auth=Bearer T0k\x01\x01");
+  co.port = 0;  // port= is sent for the corruption even when the client would send none
+  EXPECT_EQ(*find_mechanism("OAUTHBEARER")->make_client(co)->initial_response(),
+            "n,a=user@example.com,\x01host=server.example.com\x01port=9\x01" "auth=Bearer T0k\x01\x01");
 }
 
 }  // namespace

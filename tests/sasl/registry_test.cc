@@ -31,6 +31,7 @@ struct World {
     so.lookup = [this](std::string_view u) -> const Account* { return u == tim.user ? &tim : nullptr; };
     so.realm = "mail.example.net";
     so.host = "mail.example.net";
+    so.port = 587;  // known, so that OAUTHBEARER's wrong-port corruption is refused (OB-07)
     so.external_identity_present = true;
     so.external_identity = "tim";
     so.channel_binding = binding;

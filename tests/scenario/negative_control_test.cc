@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness/sasl/registry.h"
+#include "harness/scenario/builtin_loopback.h"
 #include "harness/scenario/builtin_target.h"
 #include "harness/scenario/catalogue.h"
 #include "harness/scenario/runner.h"
@@ -23,25 +24,23 @@ const Catalogue& catalogue() {
   return c;
 }
 
-// The in-process set-ups a case may need: each TLS mode, a submission server, and servers
-// configured with ANONYMOUS or with an identity for EXTERNAL.
+// The in-process set-ups a case may need: each TLS mode, a submission server, and a server
+// with an identity for EXTERNAL. In each, as in `run`, a case that needs an off-by-default
+// mechanism (ANONYMOUS, RFC 4505 §5; DIGEST-MD5, RFC 6331) gets a server configured with it
+// (builtin_case_setups): ANONYMOUS on a submission server is what AN-04 looks at.
 struct InProcessSetup {
   const char* name;
   net::TlsMode tls;
   bool submission;
-  bool anonymous;  // ANONYMOUS configured (off by default, RFC 4505 §5)
   bool external = false;  // a lower-layer identity for EXTERNAL (RFC 4422 App. A), as a client
                           // certificate would give; the memory transport has none
 };
 constexpr InProcessSetup kSetups[] = {
-    {"starttls", net::TlsMode::starttls, false, false},
-    {"cleartext", net::TlsMode::none, false, false},
-    {"implicit", net::TlsMode::implicit, false, false},
-    {"submission", net::TlsMode::starttls, true, false},
-    {"anonymous", net::TlsMode::starttls, false, true},
-    // ANONYMOUS on a submission server: what an anonymous login may do there (AN-04).
-    {"anonymous-submission", net::TlsMode::starttls, true, true},
-    {"external", net::TlsMode::starttls, false, false, true},
+    {"starttls", net::TlsMode::starttls, false},
+    {"cleartext", net::TlsMode::none, false},
+    {"implicit", net::TlsMode::implicit, false},
+    {"submission", net::TlsMode::starttls, true},
+    {"external", net::TlsMode::starttls, false, true},
 };
 
 Credentials credentials() {
@@ -63,14 +62,14 @@ RunnerOptions options(const InProcessSetup& s, const std::set<std::string>& faul
   o.interpreter.extra_reply_wait = std::chrono::milliseconds(0);
   o.interpreter.sleep = [](std::chrono::milliseconds) {};
   server::Config config = builtin_config(o.interpreter.credentials, s.tls, faults, s.submission);
-  if (s.anonymous) {
-    for (const auto& m : sasl::mechanisms()) config.mechanisms.emplace_back(m.name);
-    config.mechanisms.emplace_back("ANONYMOUS");
-  }
   if (s.external) config.external_identity = o.interpreter.credentials.user;
   o.interpreter.host = config.hostname;  // DIGEST-MD5's digest-uri names the server's host
   o.needs.tls_required = config.require_tls_for_plaintext;  // builtin_config's policy with STARTTLS
-  o.connector_factory = builtin_connector_factory(std::move(config), 11);
+  o.connector_factory = builtin_connector_factory(config, 11);
+  o.setup_for_case = builtin_case_setups(
+      std::move(config), [](server::Config c, const std::string&) -> Result<ConnectorFactory, std::string> {
+        return builtin_connector_factory(std::move(c), 11);
+      });
   o.needs.account = o.needs.account2 = o.needs.token = true;
   o.needs.submission = s.submission;
   o.needs.txn = !s.submission;
@@ -103,15 +102,13 @@ std::string line(const InProcessSetup& s, const CaseResult& r) {
 
 class NegativeControl : public ::testing::TestWithParam<std::size_t> {};
 
-// The operator's choice to configure ANONYMOUS only makes sense for cases about ANONYMOUS;
-// elsewhere it would turn "ANONYMOUS is offered" (CAP-11) into a finding of the set-up.
-// The same for EXTERNAL: the identity is only configured for the cases about EXTERNAL, so that
-// "EXTERNAL is not offered without external credentials" (CAP-12) keeps its meaning.
+// The identity for EXTERNAL is only configured for the cases about EXTERNAL, so that "EXTERNAL
+// is not offered without external credentials" (CAP-12) keeps its meaning (builtin_case_setups
+// does the same for ANONYMOUS and DIGEST-MD5: CAP-11, CAP-10).
 bool setup_fits(const InProcessSetup& s, const Case& c) {
-  if (!s.anonymous && !s.external) return true;
-  const std::string wanted = s.anonymous ? "mech:ANONYMOUS" : "mech:EXTERNAL";
+  if (!s.external) return true;
   return std::any_of(c.needs.begin(), c.needs.end(),
-                     [&](const Need& n) { return !n.negated && n.what == wanted; });
+                     [&](const Need& n) { return !n.negated && n.what == "mech:EXTERNAL"; });
 }
 
 TEST_P(NegativeControl, PassesOnTheCorrectServerAndFailsUnderEachFault) {

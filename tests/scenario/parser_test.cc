@@ -127,7 +127,7 @@ TEST(ScenarioParser, UnknownAndUpperCaseKeywords) {
   ASSERT_EQ(d.size(), 3u);
   EXPECT_THAT(d[0], ::testing::StartsWith("7:3: unknown keyword 'frobnicate' (headers: title"));
   EXPECT_EQ(d[1], "8:1: keywords are lower case: write 'send'");
-  EXPECT_EQ(d[2], "10:1: 'end' without 'foreach'");
+  EXPECT_EQ(d[2], "10:1: 'end' without 'foreach' or 'repeat'");
 }
 
 TEST(ScenarioParser, HeadersComeBeforeSteps) {
@@ -279,7 +279,7 @@ TEST(ScenarioParser, ExpectLinesMayBeSeparatedByCommentsAndBlankLines) {
   EXPECT_EQ(r.cases.at(0).steps.at(0).expect.size(), 2u);
 }
 
-TEST(ScenarioParser, SilentTakesAlternativesAndHandshakeTakesNone) {
+TEST(ScenarioParser, SilentTakesAlternativesAndHandshakeTakesOnlyVersionOptions) {
   auto r = parse(header() +
                  "connect\nsend-raw STARTTLS\\r\\nNOOP\\r\\n\nexpect 220 * => pass\n"
                  "handshake\n"
@@ -293,7 +293,7 @@ TEST(ScenarioParser, SilentTakesAlternativesAndHandshakeTakesNone) {
   EXPECT_EQ(s[3].expect.size(), 2u);
   auto bad = parse(header() + "connect\nhandshake now\nalive\n");
   EXPECT_THAT(short_diagnostics(bad),
-              ElementsAre("7:11: 'handshake' takes no arguments"));
+              ElementsAre("7:11: 'handshake' takes only min=VERSION and max=VERSION (TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3)"));
 }
 
 // ---- faults ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "harness/scenario/builtin_loopback.h"
 #include "harness/scenario/builtin_target.h"
 #include "harness/scenario/template.h"
 #include "tests/scenario/case_builder.h"
@@ -121,6 +122,73 @@ TEST(Runner, StopFlagGivesPartialInterruptedResults) {
   ASSERT_TRUE(run.ok());
   EXPECT_TRUE(run->interrupted);
   EXPECT_EQ(run->cases.size(), 2u);
+}
+
+// AUTH NAME answered with a 334 passes, anything else fails; needs mech:NAME.
+Case offered_and_accepted(const std::string& mech, std::string id) {
+  Case c = make_case({step(K::connect), step(K::ehlo),
+                      send("AUTH " + mech, {reply_alt("334", Verdict::pass), reply_alt("*", Verdict::fail)})},
+                     std::move(id));
+  c.needs = {{false, "mech:" + mech}};
+  return c;
+}
+
+TEST(Runner, OffByDefaultMechanismsAreSetUpForTheCasesThatNeedThem) {
+  RunnerOptions o = builtin_options();
+  // Without a per-case set-up, the default server does not offer DIGEST-MD5 or ANONYMOUS
+  // (RFC 6331, RFC 4505 §5): their cases are skipped.
+  auto plain = run_cases({offered_and_accepted("DIGEST-MD5", "d"), offered_and_accepted("ANONYMOUS", "a")}, o);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_EQ(plain->cases[0].verdict, Verdict::skip);
+  EXPECT_EQ(plain->cases[1].verdict, Verdict::skip);
+  for (const auto& m : plain->mechanisms) EXPECT_TRUE(m != "DIGEST-MD5" && m != "ANONYMOUS") << m;
+
+  std::vector<std::string> made;  // set-up names, in the order `make` was asked
+  const server::Config config = builtin_config(o.interpreter.credentials, net::TlsMode::starttls);
+  o.setup_for_case = builtin_case_setups(config, [&made](server::Config c, const std::string& name)
+                                                     -> Result<ConnectorFactory, std::string> {
+    made.push_back(name);
+    return builtin_connector_factory(std::move(c), 3);
+  });
+  auto run = run_cases({offered_and_accepted("DIGEST-MD5", "d1"), offered_and_accepted("ANONYMOUS", "a"),
+                        offered_and_accepted("DIGEST-MD5", "d2"), plain_login()},
+                       o);
+  ASSERT_TRUE(run.ok()) << run.error();
+  for (const CaseResult& r : run->cases) EXPECT_EQ(r.verdict, Verdict::pass) << r.id << ": " << r.reason;
+  // One set-up per distinct need, made once; the PLAIN case ran on the run's own server.
+  EXPECT_EQ(made, (std::vector<std::string>{"+DIGEST-MD5", "+ANONYMOUS"}));
+  // The run's header describes the server as it is by default.
+  for (const auto& m : run->mechanisms) EXPECT_TRUE(m != "DIGEST-MD5" && m != "ANONYMOUS") << m;
+}
+
+TEST(Runner, ACaseSetUpThatCannotBeMadeIsAnError) {
+  RunnerOptions o = builtin_options();
+  o.setup_for_case = builtin_case_setups(builtin_config(o.interpreter.credentials, net::TlsMode::starttls),
+                                         [](server::Config, const std::string&) -> Result<ConnectorFactory, std::string> {
+                                           return unexpected(std::string("no port left"));
+                                         });
+  auto run = run_cases({offered_and_accepted("DIGEST-MD5", "d"), plain_login()}, o);
+  ASSERT_TRUE(run.ok()) << run.error();
+  EXPECT_EQ(run->cases[0].verdict, Verdict::error);
+  EXPECT_NE(run->cases[0].reason.find("no port left"), std::string::npos) << run->cases[0].reason;
+  EXPECT_EQ(run->cases[1].verdict, Verdict::pass) << run->cases[1].reason;
+}
+
+TEST(Runner, ANeedNamedNegatedOrOtherwiseGetsNoSetUp) {
+  Case c = offered_and_accepted("DIGEST-MD5", "d");
+  EXPECT_EQ(off_by_default_needs(c), std::vector<std::string>{"DIGEST-MD5"});
+  c.needs = {{false, "mech:ANONYMOUS"}, {false, "account"}, {false, "mech:DIGEST-MD5"}};
+  EXPECT_EQ(off_by_default_needs(c), (std::vector<std::string>{"ANONYMOUS", "DIGEST-MD5"}));
+  c.needs = {{true, "mech:DIGEST-MD5"}, {false, "mech:CRAM-MD5"}};  // !mech: wants the default server
+  EXPECT_TRUE(off_by_default_needs(c).empty());
+  bool called = false;
+  auto setups = builtin_case_setups(server::Config{}, [&called](server::Config, const std::string&)
+                                                          -> Result<ConnectorFactory, std::string> {
+    called = true;
+    return ConnectorFactory{};
+  });
+  EXPECT_TRUE(setups(c).name.empty());
+  EXPECT_FALSE(called);
 }
 
 TEST(Runner, UnreachableTargetIsAnError) {
