@@ -5,7 +5,7 @@
 # (the image's WORKDIR) or from anywhere for a local check, e.g.
 #   CC=clang CXX=clang++ CFLAGS="-fsanitize=address,fuzzer-no-link" \
 #   CXXFLAGS="-fsanitize=address,fuzzer-no-link" LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
-#   OUT=/tmp/out bash .clusterfuzzlite/build.sh
+#   OUT="$(mktemp -d)" bash .clusterfuzzlite/build.sh
 src="${SAH_SOURCE_DIR:-$PWD}"
 [[ -f "$src/fuzz/CMakeLists.txt" ]] || src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${WORK:-/tmp}/sah-fuzz-build"
