@@ -27,6 +27,6 @@ for deb in ./*.deb; do
 done
 # shellcheck disable=SC2086
 [ -z "$(echo $deps)" ] || apt-get install -y -qq --no-install-recommends $deps >/dev/null
-cd /; rm -rf "$tmp"
+cd "$prefix"; rm -rf "$tmp"
 touch "$prefix/root/$name/.unpacked"
 echo "unpacked $* into $prefix/root/$name"

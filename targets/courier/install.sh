@@ -16,4 +16,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends openssl util-linux >/dev/null
 SAH_SKIP_APT_UPDATE=1 "$here/../common/unpack-deb.sh" courier courier-base courier-mta \
   courier-authlib courier-authdaemon courier-authlib-userdb
-id -u courier >/dev/null 2>&1 || useradd --system -d /var/lib/courier -s /usr/sbin/nologin -U courier
+id -u courier >/dev/null 2>&1 || useradd --system -M -s "$(command -v nologin || command -v false)" -U courier
