@@ -9,7 +9,7 @@
 #include "harness/codec/base64.h"
 #include "harness/scenario/interpreter.h"
 #include "tests/scenario/case_builder.h"
-#include "tests/scenario/scripted_transport.h"
+#include "tests/scenario/scripted_case_test.h"
 
 namespace sah::scenario {
 namespace {
@@ -17,18 +17,8 @@ namespace {
 using namespace sah::scenario::testing;
 using K = Step::Kind;
 
-class NtlmPromptTest : public ::testing::Test {
+class NtlmPromptTest : public ScriptedCaseTest {
  protected:
-  std::shared_ptr<Script> script = std::make_shared<Script>();
-  InterpreterOptions options = test_options();
-  SeededRandom random{7};
-
-  CaseResult run(const Case& c) {
-    ScriptedConnector connector(script);
-    return run_case(c, connector, options, random);
-  }
-  void answer(std::string text) { script->on_send.push_back(says(std::move(text))); }
-
   // `auth MECH no-ir`, judged 535 => pass: what the client sends is what these tests look at.
   static Step auth_without_ir(const std::string& mech) {
     Step a = auth(mech, {reply_alt("535", Verdict::pass), reply_alt("*", Verdict::fail)});

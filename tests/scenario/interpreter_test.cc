@@ -9,6 +9,7 @@
 #include "harness/codec/base64.h"
 #include "harness/codec/secret_mask.h"
 #include "tests/scenario/case_builder.h"
+#include "tests/scenario/scripted_case_test.h"
 #include "tests/scenario/scripted_transport.h"
 
 namespace sah::scenario {
@@ -17,19 +18,7 @@ namespace {
 using namespace sah::scenario::testing;
 using K = Step::Kind;
 
-class InterpreterTest : public ::testing::Test {
- protected:
-  std::shared_ptr<Script> script = std::make_shared<Script>();
-  InterpreterOptions options = test_options();
-  SeededRandom random{7};
-
-  CaseResult run(const Case& c) {
-    ScriptedConnector connector(script);
-    return run_case(c, connector, options, random);
-  }
-  void answer(std::vector<net::Event> e) { script->on_send.push_back(std::move(e)); }
-  void answer(std::string text) { answer(says(std::move(text))); }
-};
+using InterpreterTest = ScriptedCaseTest;
 
 const char* kEhlo = "250-scripted\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN CRAM-MD5\r\n";
 
