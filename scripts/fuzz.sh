@@ -14,8 +14,9 @@
 # --smoke (CI): every target 20 s, nothing merged.
 # --preset fuzz-fast: the campaign runs without sanitizers (coverage instrumentation only, about
 # 3 times the executions); the files it merges are then replayed through the `fuzz` build
-# (ASan + UBSan, in build/fuzz), so what it keeps has met the sanitizers before it lands, and
-# the test command replays it under them on every build. Build folder: build/<preset>.
+# (ASan + UBSan, in build/fuzz), so what it keeps has met the sanitizers before it lands (a file
+# that fails there moves to the findings), and the test command replays it under them on every
+# build. Build folder: build/<preset>.
 # Exit status: 0 nothing found, 1 a crash, timeout or OOM, 2 usage or build error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ smoke=0
 preset=fuzz
 build_dir=
 targets=()
-usage() { sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --time) time_s=${2:?}; shift 2 ;;
@@ -93,12 +94,27 @@ for t in "${targets[@]}"; do
     mapfile -t added < <(ls corpus/"$t" | sort | comm -13 "$work/before" -)
     new=${#added[@]}
     if [[ -n "$checked_dir" && $new -gt 0 ]]; then
-      # Each merged file once through the ASan + UBSan target (file arguments: run, not fuzz).
-      if ! "$checked_dir/fuzz/fuzz_$t" "${added[@]/#/corpus/$t/}" >"$work/checked.log" 2>&1; then
-        found=$(sed -n 's/^Running: \(.*\)$/\1/p' "$work/checked.log" | tail -1)
+      # Each merged file once through the ASan + UBSan target (file arguments: run, not fuzz). A
+      # file it stops on leaves the corpus as a finding, and the files after it are run again.
+      pending=("${added[@]/#/corpus/$t/}")
+      mkdir -p "$work/asan"
+      while [[ ${#pending[@]} -gt 0 ]] && ! "$checked_dir/fuzz/fuzz_$t" -artifact_prefix="$work/asan-" "${pending[@]}" \
+        >"$work/checked.log" 2>&1; do
         cat "$work/checked.log" >>"$log"
         grep -m3 -E 'ERROR: |fuzz property violated' "$work/checked.log" | sed "s/^/   $t (ASan replay): /" || true
-      fi
+        bad=$(sed -n 's/^Running: \(.*\)$/\1/p' "$work/checked.log" | tail -1)
+        if [[ -z "$bad" ]]; then found+=" $work/checked.log"; break; fi
+        mv "$bad" "$work/asan/"
+        found+=" $work/asan/$(basename "$bad")"
+        new=$((new - 1))
+        rest=()
+        after=0
+        for f in "${pending[@]}"; do
+          if [[ $after -eq 1 ]]; then rest+=("$f"); fi
+          if [[ "$f" == "$bad" ]]; then after=1; fi
+        done
+        pending=("${rest[@]}")
+      done
     fi
   fi
   line=$(printf '%-16s exec/s %-8s cov %-6s new %-4s' "$t" "${execs:-?}" "${cov:-?}" "$new")
@@ -111,9 +127,6 @@ for t in "${targets[@]}"; do
     done
     grep -m3 -E 'ERROR: |fuzz property violated' "$log" | sed "s/^/   $t: /" || true
     cp "$log" "$build_dir/findings/$t/fuzz.log"
-    # A merged file that the ASan replay stopped on leaves the corpus for the findings folder
-    # (turned into a regression input once fixed).
-    for f in $found; do [[ "$f" == corpus/"$t"/* ]] && rm -f "$f"; done
   fi
   summary+=("$line")
   rm -rf "$work"
