@@ -9,7 +9,7 @@
 # fuzz/<target>.options, then merges what gained coverage back into corpus/<target>/ with
 # -merge=1 -use_counters=0 (only new files, under libFuzzer's hash names; by edges, not hit
 # counts, so a campaign adds a few files: the smallest that reach new code). Prints per target:
-# exec/s, edge coverage (cov:), new corpus files and any crash file (copied to
+# exec/s (over all workers), edge coverage (cov:), new corpus files and any crash file (copied to
 # <build-dir>/findings/<target>/).
 # --smoke (CI): every target 20 s, nothing merged.
 # --preset fuzz-fast: the campaign runs without sanitizers (coverage instrumentation only, about
@@ -84,7 +84,10 @@ for t in "${targets[@]}"; do
 
   stats=$(grep -E 'cov: [0-9]+' "$log" | tail -1 || true)
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$stats")
-  execs=$(sed -n 's/.*exec\/s:\{0,1\} \([0-9]*\).*/\1/p' <<<"$stats")
+  # Fork mode's lines ("#RUNS: cov: ... exec/s N ... time: Ts") give the last job's exec/s; the
+  # campaign's, over all workers, is its runs over its time.
+  execs=$(sed -n 's/^#\([0-9]*\):.* time: \([0-9]*\)s.*/\1 \2/p' <<<"$stats" | awk '$2 > 0 { printf "%d", $1 / $2 }')
+  [[ -n "$execs" ]] || execs=$(sed -n 's/.*exec\/s:\{0,1\} \([0-9]*\).*/\1/p' <<<"$stats")
   found=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | head -5)
   fork_fail=$(sed -n 's/.*oom\/timeout\/crash: \([0-9]*\/[0-9]*\/[0-9]*\).*/\1/p' <<<"$stats")
   new=0
