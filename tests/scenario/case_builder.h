@@ -112,7 +112,7 @@ inline Case make_case(std::vector<Step> steps, std::string id = "test.case") {
   return c;
 }
 
-inline InterpreterOptions test_options() {
+inline InterpreterOptions test_interpreter_options() {
   InterpreterOptions o;
   o.credentials.user = "alice";
   o.credentials.password = "s3cret-pass";

@@ -53,7 +53,7 @@ TEST(ScenarioCatalogue, LoadsEveryScnFileInSortedOrder) {
   d.write("a/z.scn", a_case("from.a.z"));
   d.write("a/y.scn", a_case("from.a.y") + a_case("from.a.y2"));
   d.write("notes.txt", "not a scenario");
-  auto cat = load_catalogue({d.str()}, testing::test_options());
+  auto cat = load_catalogue({d.str()}, testing::test_parse_options());
   EXPECT_EQ(cat.error_count(), 0u);
   EXPECT_THAT(ids(cat.cases), ElementsAre("from.a.y", "from.a.y2", "from.a.z", "from.b"));
   ASSERT_EQ(cat.files.size(), 3u);
@@ -64,7 +64,7 @@ TEST(ScenarioCatalogue, CaseIdsAreUniqueAcrossFiles) {
   TempDir d;
   d.write("one.scn", a_case("same.id"));
   d.write("two.scn", "\n\n" + a_case("same.id"));
-  auto cat = load_catalogue({d.str()}, testing::test_options());
+  auto cat = load_catalogue({d.str()}, testing::test_parse_options());
   ASSERT_EQ(cat.problems.size(), 1u);
   ASSERT_EQ(cat.problems[0].diagnostics.size(), 1u);
   const std::string first = (fs::path(d.str()) / "one.scn").lexically_normal().string();
@@ -78,7 +78,7 @@ TEST(ScenarioCatalogue, ErrorsAreKeptPerFile) {
   TempDir d;
   d.write("bad.scn", "case X\n");
   d.write("good.scn", a_case("fine"));
-  auto cat = load_catalogue({d.str(), d.str() + "/missing"}, testing::test_options());
+  auto cat = load_catalogue({d.str(), d.str() + "/missing"}, testing::test_parse_options());
   ASSERT_EQ(cat.problems.size(), 2u);
   EXPECT_EQ(cat.problems[0].file, d.str() + "/missing");
   EXPECT_EQ(format(cat.problems[0].diagnostics.at(0)), d.str() + "/missing: not a directory");

@@ -171,7 +171,7 @@ TEST(ScenarioParser, HeaderValuesAreValidated) {
 }
 
 TEST(ScenarioParser, FaultNamesCanComeFromAnotherTable) {
-  auto opts = testing::test_options();
+  auto opts = testing::test_parse_options();
   opts.fault_known = [](std::string_view name) { return name == "only-this"; };
   std::string text = "case a\ntitle T\nreq B64-02\nrfc RFC1\nfault only-this b64-skip-illegal\nalive\n";
   auto r = parse_text(text, "t.scn", opts);
@@ -743,7 +743,7 @@ TEST(ScenarioParser, ParseFileReportsAMissingFile) {
 
 TEST(ScenarioParser, FormatsDiagnosticsAsFileLineColMessage) {
   auto r = parse_text("case A\ntitle T\nreq B64-02\nrfc RFC1\nfault b64-wrong-code\nalive\n", "dir/f.scn",
-                      testing::test_options());
+                      testing::test_parse_options());
   ASSERT_FALSE(r.diagnostics.empty());
   EXPECT_EQ(format(r.diagnostics[0]),
             "dir/f.scn:1:6: expected a case id of lower-case words, digits and '-' joined by '.', found 'A'");

@@ -18,7 +18,7 @@ using K = Step::Kind;
 
 RunnerOptions builtin_options(const std::set<std::string>& faults = {}, net::TlsMode tls = net::TlsMode::starttls) {
   RunnerOptions o;
-  o.interpreter = test_options();
+  o.interpreter = test_interpreter_options();
   o.interpreter.expand = expand;
   o.interpreter.tls = tls;
   o.connector_factory = builtin_connector_factory(builtin_config(o.interpreter.credentials, tls, faults), 1);

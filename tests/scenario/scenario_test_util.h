@@ -27,7 +27,7 @@ inline const RequirementIndex& test_index() {
   return index;
 }
 
-inline ParseOptions test_options() {
+inline ParseOptions test_parse_options() {
   ParseOptions o;
   o.requirements = &test_index();
   return o;
@@ -41,7 +41,7 @@ inline std::vector<std::string> short_diagnostics(const ParseResult& r) {
   return out;
 }
 
-inline ParseResult parse(std::string_view text) { return parse_text(text, "t.scn", test_options()); }
+inline ParseResult parse(std::string_view text) { return parse_text(text, "t.scn", test_parse_options()); }
 
 // A valid header block; tests append steps to it.
 inline std::string header(std::string_view id = "a.b") {

@@ -18,7 +18,7 @@ namespace sah::scenario::testing {
 class ScriptedCaseTest : public ::testing::Test {
  protected:
   std::shared_ptr<Script> script = std::make_shared<Script>();
-  InterpreterOptions options = test_options();
+  InterpreterOptions options = test_interpreter_options();
   SeededRandom random{7};
 
   CaseResult run(const Case& c) {

@@ -117,7 +117,7 @@ bool transcript_has(const CaseResult& r, TranscriptEntry::Kind kind, const std::
 class ImplicitConnect : public ::testing::Test {
  protected:
   InterpreterOptions options = [] {
-    InterpreterOptions o = testing::test_options();
+    InterpreterOptions o = testing::test_interpreter_options();
     o.tls = net::TlsMode::implicit;
     return o;
   }();
@@ -230,7 +230,7 @@ TEST_F(ImplicitConnect, StepsAfterAFailedHandshakeSeeTheClose) {
 class PinnedHandshake : public ::testing::Test {
  protected:
   std::shared_ptr<Script> script = std::make_shared<Script>();
-  InterpreterOptions options = testing::test_options();
+  InterpreterOptions options = testing::test_interpreter_options();
   SeededRandom random{5};
 
   // connect, `send-raw STARTTLS` answered by 220, then `handshake`, then `check tls`.
@@ -324,7 +324,7 @@ Case tls11_probe() {
 TEST(TlsStepsInProcess, Tls11ProbePassesAgainstTheCorrectServer) {
   net::MemoryConnector connector(memory_config({}, false));
   SeededRandom random(1);
-  const CaseResult r = run_case(tls11_probe(), connector, testing::test_options(), random);
+  const CaseResult r = run_case(tls11_probe(), connector, testing::test_interpreter_options(), random);
   EXPECT_EQ(r.verdict, Verdict::pass) << r.reason;
   EXPECT_TRUE(transcript_has(r, TranscriptEntry::Kind::tls, "protocol_version")) << "the refusal is in the transcript";
 }
@@ -333,7 +333,7 @@ TEST(TlsStepsInProcess, Tls11ProbeFailsUnderTheOldVersionsFault) {
   require_fault("tls-accepts-old-versions");
   net::MemoryConnector connector(memory_config({"tls-accepts-old-versions"}, false));
   SeededRandom random(1);
-  const CaseResult r = run_case(tls11_probe(), connector, testing::test_options(), random);
+  const CaseResult r = run_case(tls11_probe(), connector, testing::test_interpreter_options(), random);
   EXPECT_EQ(r.verdict, Verdict::fail) << r.reason;
   EXPECT_TRUE(transcript_has(r, TranscriptEntry::Kind::tls, "TLS established: TLSv1.1 (in-process, simulated)"))
       << "the transcript names the negotiated version";
@@ -347,7 +347,7 @@ Case implicit_probe() {
 
 TEST(TlsStepsInProcess, ImplicitProbePassesAgainstTheCorrectServer) {
   net::MemoryConnector connector(memory_config({}, true));
-  InterpreterOptions options = testing::test_options();
+  InterpreterOptions options = testing::test_interpreter_options();
   options.tls = net::TlsMode::implicit;
   SeededRandom random(1);
   const CaseResult r = run_case(implicit_probe(), connector, options, random);
@@ -358,7 +358,7 @@ TEST(TlsStepsInProcess, ImplicitProbePassesAgainstTheCorrectServer) {
 TEST(TlsStepsInProcess, ImplicitProbeFailsUnderTheCleartextGreetingFault) {
   require_fault("implicit-tls-cleartext-greeting");
   net::MemoryConnector connector(memory_config({"implicit-tls-cleartext-greeting"}, true));
-  InterpreterOptions options = testing::test_options();
+  InterpreterOptions options = testing::test_interpreter_options();
   options.tls = net::TlsMode::implicit;
   SeededRandom random(1);
   const CaseResult r = run_case(implicit_probe(), connector, options, random);
