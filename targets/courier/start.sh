@@ -10,17 +10,17 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-root=$prefix/root/courier
+tree=$prefix/unpacked/courier
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3
-[ -x "$root/usr/sbin/courieresmtpd" ] || { echo "courier is not unpacked: run install.sh" >&2; exit 1; }
+[ -x "$tree/usr/sbin/courieresmtpd" ] || { echo "courier is not unpacked: run install.sh" >&2; exit 1; }
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
 rm -rf "${state:?}/etc" "${state:?}/var"
 mkdir -p "$state/run/authdaemon"
-cp -a "$root/etc/courier" "$state/etc"
+cp -a "$tree/etc/courier" "$state/etc"
 # the spool skeleton (tmp, msgs, msgq, track …): submit writes accepted mail there
-cp -a "$root/var/lib/courier" "$state/var"
+cp -a "$tree/var/lib/courier" "$state/var"
 "$here/../common/gen-cert.sh" "$state"
 # couriertls wants the key and the certificate in one file
 cat "$state/key.pem" "$state/cert.pem" > "$state/esmtpd.pem"
@@ -34,8 +34,8 @@ echo "${SAH_HOSTNAME:-courier.test}" > "$state/etc/me"
 sed -i -e 's/^authmodulelist=.*/authmodulelist="authuserdb"/' -e 's/^daemons=.*/daemons=1/' \
   "$state/etc/authdaemonrc"
 # Courier's compiled-in folder (relative to the root of the file system) = what is mounted there.
-compiled="etc/courier=$state/etc usr/lib/courier=$root/usr/lib/courier
-usr/lib/courier-authlib=$root/usr/lib/courier-authlib run/courier=$state/run var/lib/courier=$state/var"
+compiled="etc/courier=$state/etc usr/lib/courier=$tree/usr/lib/courier
+usr/lib/courier-authlib=$tree/usr/lib/courier-authlib run/courier=$state/run var/lib/courier=$state/var"
 for pair in $compiled; do mkdir -p "/${pair%%=*}"; done
 
 # The account goes to the inner shell through the environment, never on a command line.
@@ -43,9 +43,9 @@ export SAH_USER=${SAH_USER:-alice} SAH_PASSWORD=${SAH_PASSWORD:-s3cret!}
 # shellcheck disable=SC2016  # the inner script expands its own variables
 exec unshare --mount --propagation private bash -c '
 set -e
-state=$1 root=$2 port=$3 tls_port=$4 compiled=$5
+state=$1 tree=$2 port=$3 tls_port=$4 compiled=$5
 for pair in $compiled; do mount --bind "${pair#*=}" "/${pair%%=*}"; done
-export LD_LIBRARY_PATH=$root/usr/lib PATH=$root/usr/sbin:$root/usr/bin:$PATH
+export LD_LIBRARY_PATH=$tree/usr/lib PATH=$tree/usr/sbin:$tree/usr/bin:$PATH
 # userdb: the account with an MD5-crypt password (PLAIN, LOGIN; the default DES crypt would
 # compare only the first 8 characters) and HMAC secrets (CRAM-MD5, CRAM-SHA1, CRAM-SHA256)
 rm -f "$state/etc/userdb" "$state/etc/userdb.dat"
@@ -84,22 +84,22 @@ stop() {
 }
 pids=
 trap stop TERM INT HUP
-env -i PATH="$PATH" LD_LIBRARY_PATH="$LD_LIBRARY_PATH" "$root/usr/lib/courier/courier-authlib/authdaemond" &
+env -i PATH="$PATH" LD_LIBRARY_PATH="$LD_LIBRARY_PATH" "$tree/usr/lib/courier/courier-authlib/authdaemond" &
 pids="$pids $!"
 for _ in $(seq 100); do [ -S "$state/run/authdaemon/socket" ] && break; sleep 0.05; done
 mechs="PLAIN LOGIN CRAM-MD5 CRAM-SHA1 CRAM-SHA256"
 export ESMTPAUTH="$mechs" ESMTPAUTH_TLS="$mechs"
 # no DNS checks, no tarpit, AUTH optional, no dialogue log
 export BOFHCHECKDNS=0 TARPIT=0 AUTH_REQUIRED=0 ESMTP_LOG_DIALOG=0 NOADDMSGID=1 NOADDDATE=1
-export COURIERTLS=$root/usr/bin/couriertls TLS_CERTFILE=$state/esmtpd.pem TLS_VERIFYPEER=NONE
+export COURIERTLS=$tree/usr/bin/couriertls TLS_CERTFILE=$state/esmtpd.pem TLS_VERIFYPEER=NONE
 export TLS_TRUSTCERTS=$state/cert.pem
 tcpd="couriertcpd -address=127.0.0.1 -nodnslookup -noidentlookup -user=courier -group=courier -maxprocs=40 -maxperip=40"
-$tcpd "$port" "$root/usr/sbin/courieresmtpd" &
+$tcpd "$port" "$tree/usr/sbin/courieresmtpd" &
 pids="$pids $!"
 # ESMTP_TLS=1 as esmtpd-ssl sets it: without it the implicit-TLS port still offers STARTTLS
-ESMTP_TLS=1 $tcpd "$tls_port" "$COURIERTLS" -server -tcpd "$root/usr/sbin/courieresmtpd" &
+ESMTP_TLS=1 $tcpd "$tls_port" "$COURIERTLS" -server -tcpd "$tree/usr/sbin/courieresmtpd" &
 pids="$pids $!"
 echo "courier listening on 127.0.0.1:$port (STARTTLS) and 127.0.0.1:$tls_port (implicit TLS)" >&2
 wait -n $pids || true
 stop
-' bash "$state" "$root" "$port" "$tls_port" "$compiled"
+' bash "$state" "$tree" "$port" "$tls_port" "$compiled"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Unpacks Exim 4.96 ("heavy" build, exim4-daemon-heavy) from Debian into
-# $SAH_TARGETS_PREFIX/root/exim (targets/common/unpack-deb.sh:
+# $SAH_TARGETS_PREFIX/unpacked/exim (targets/common/unpack-deb.sh:
 # exim4-daemon-* conflicts with every other MTA package) with its libraries, openssl for the
 # test certificate, and the system user Debian-exim: the binary looks up its compiled-in user
 # at start-up, before it reads exim_user from the configuration ("failed to find uid for user
@@ -9,7 +9,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-if [ -f "$prefix/root/exim/.unpacked" ] && id -u Debian-exim >/dev/null 2>&1 &&
+if [ -f "$prefix/unpacked/exim/.unpacked" ] && id -u Debian-exim >/dev/null 2>&1 &&
    command -v openssl >/dev/null; then
   exit 0
 fi

@@ -8,7 +8,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-exim=$prefix/root/exim/usr/sbin/exim4
+exim=$prefix/unpacked/exim/usr/sbin/exim4
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3
 [ -x "$exim" ] || { echo "exim is not unpacked: run install.sh" >&2; exit 1; }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unpacks OpenSMTPD 6.8 from Debian into $SAH_TARGETS_PREFIX/root/opensmtpd
+# Unpacks OpenSMTPD 6.8 from Debian into $SAH_TARGETS_PREFIX/unpacked/opensmtpd
 # (targets/common/unpack-deb.sh: opensmtpd conflicts with every other MTA package) with its
 # libraries, openssl (certificate), util-linux (unshare), the users smtpd drops to (opensmtpd,
 # opensmtpq) and its compiled-in, empty chroot folder /var/lib/opensmtpd/empty, which the
@@ -8,7 +8,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-if [ -f "$prefix/root/opensmtpd/.unpacked" ] && id -u opensmtpd >/dev/null 2>&1 &&
+if [ -f "$prefix/unpacked/opensmtpd/.unpacked" ] && id -u opensmtpd >/dev/null 2>&1 &&
    id -u opensmtpq >/dev/null 2>&1 && [ -d /var/lib/opensmtpd/empty ] &&
    command -v openssl >/dev/null && command -v unshare >/dev/null; then
   exit 0

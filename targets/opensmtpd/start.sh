@@ -9,10 +9,10 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-root=$prefix/root/opensmtpd
+tree=$prefix/unpacked/opensmtpd
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3
-[ -x "$root/usr/sbin/smtpd" ] || { echo "opensmtpd is not unpacked: run install.sh" >&2; exit 1; }
+[ -x "$tree/usr/sbin/smtpd" ] || { echo "opensmtpd is not unpacked: run install.sh" >&2; exit 1; }
 hostname=${SAH_HOSTNAME:-opensmtpd.test}
 mkdir -p "$state"
 state=$(cd "$state" && pwd)
@@ -26,7 +26,7 @@ sed -e "s|@STATE@|$state|g" -e "s|@PORT@|$port|g" -e "s|@TLS_PORT@|$tls_port|g" 
 # encrypt reads the password from stdin when given no argument: never on a command line.
 umask 027
 printf '%s %s\n' "${SAH_USER:-alice}" \
-  "$(printf '%s\n' "${SAH_PASSWORD:-s3cret!}" | "$root/usr/libexec/opensmtpd/encrypt")" > "$state/creds"
+  "$(printf '%s\n' "${SAH_PASSWORD:-s3cret!}" | "$tree/usr/libexec/opensmtpd/encrypt")" > "$state/creds"
 umask 022
 unset SAH_PASSWORD
 mkdir -p /var/lib/opensmtpd/empty /var/spool/smtpd   # compiled-in chroot folder, mount point
@@ -34,4 +34,4 @@ mkdir -p /var/lib/opensmtpd/empty /var/spool/smtpd   # compiled-in chroot folder
 exec unshare --mount --propagation private sh -c '
   mount --bind "$1/spool" /var/spool/smtpd
   mount --bind "$1/run" /run
-  exec "$2" -d ${SMTPD_VERBOSE:+-v} -f "$1/smtpd.conf"' sh "$state" "$root/usr/sbin/smtpd"
+  exec "$2" -d ${SMTPD_VERBOSE:+-v} -f "$1/smtpd.conf"' sh "$state" "$tree/usr/sbin/smtpd"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unpacks Postfix 3.7 from Debian into $SAH_TARGETS_PREFIX/root/postfix
+# Unpacks Postfix 3.7 from Debian into $SAH_TARGETS_PREFIX/unpacked/postfix
 # (targets/common/unpack-deb.sh: the postfix package conflicts with every other MTA package;
 # the same tree as the postfix-dovecot profile's) and installs Cyrus SASL: the library's
 # plugins (libsasl2-modules: PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM NTLM; -db: sasldb) and
@@ -8,7 +8,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-if [ -f "$prefix/root/postfix/.unpacked" ] && command -v saslpasswd2 >/dev/null &&
+if [ -f "$prefix/unpacked/postfix/.unpacked" ] && command -v saslpasswd2 >/dev/null &&
    [ "$(dpkg-query -W -f '${Status}\n' libsasl2-modules libsasl2-modules-db 2>/dev/null | grep -c 'ok installed')" = 2 ] &&
    command -v openssl >/dev/null && id -u postfix >/dev/null 2>&1 && getent group postdrop >/dev/null; then
   exit 0

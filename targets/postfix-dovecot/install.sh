@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unpacks Postfix 3.7 from Debian into $SAH_TARGETS_PREFIX/root/postfix
+# Unpacks Postfix 3.7 from Debian into $SAH_TARGETS_PREFIX/unpacked/postfix
 # (targets/common/unpack-deb.sh: the postfix package conflicts with every other MTA package)
 # and installs Dovecot (dovecot-core does not conflict) as its SASL server, openssl for the
 # test certificate, and the users Postfix checks for (postfix, group postdrop), which the
@@ -8,7 +8,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-if [ -f "$prefix/root/postfix/.unpacked" ] && command -v dovecot >/dev/null &&
+if [ -f "$prefix/unpacked/postfix/.unpacked" ] && command -v dovecot >/dev/null &&
    command -v openssl >/dev/null && id -u postfix >/dev/null 2>&1 &&
    getent group postdrop >/dev/null; then
   exit 0

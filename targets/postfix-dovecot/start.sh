@@ -9,7 +9,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${SAH_TARGETS_PREFIX:-$(dirname "$(mktemp -u)")/sah-targets}
-pfx=$prefix/root/postfix
+pfx=$prefix/unpacked/postfix
 [ $# -eq 3 ] || { echo "usage: start.sh STATE_DIR PORT TLS_PORT" >&2; exit 2; }
 state=$1 port=$2 tls_port=$3
 [ -x "$pfx/usr/lib/postfix/sbin/master" ] || { echo "postfix is not unpacked: run install.sh" >&2; exit 1; }
