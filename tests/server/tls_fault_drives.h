@@ -52,17 +52,34 @@ inline std::unique_ptr<Acceptor> start_server(const Config& config) {
   return server;
 }
 
+// A server started with `config` and a client socket connected to it; `failure` says which of
+// the two did not happen. (Members in this order: the socket closes before the server stops.)
+struct Connected {
+  std::unique_ptr<Acceptor> server;
+  asio::io_context io;
+  tcp::socket socket{io};
+  std::string failure;
+};
+inline bool connect_to(const Config& config, Connected& c) {
+  c.server = start_server(config);
+  if (!c.server) {
+    c.failure = "server did not start";
+    return false;
+  }
+  error_code ec;
+  c.socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), c.server->port()), ec);
+  if (ec) c.failure = "connect failed";
+  return !ec;
+}
+
 // Implicit TLS: what arrives before the client's ClientHello ("cleartext: (nothing)" from a
 // correct server, which waits for the handshake), then "|TLS|" and the greeting inside TLS, or
 // "|no TLS|" when the handshake fails.
 inline std::string implicit_greeting(const Config& config) {
-  auto server = start_server(config);
-  if (!server) return "server did not start";
-  asio::io_context io;
-  tcp::socket socket(io);
-  error_code ec;
-  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()), ec);
-  if (ec) return "connect failed";
+  Connected c;
+  if (!connect_to(config, c)) return c.failure;
+  asio::io_context& io = c.io;
+  tcp::socket& socket = c.socket;
   std::string out = "cleartext: ";
   char buf[512];
   std::optional<std::size_t> got;
@@ -86,13 +103,10 @@ inline std::string implicit_greeting(const Config& config) {
 // Implicit TLS with a client that offers only TLS 1.0 to 1.1 (security level 0 for it):
 // "accepted TLSv1.1" (or TLSv1) or "refused: <OpenSSL's reason>".
 inline std::string old_version_handshake(const Config& config) {
-  auto server = start_server(config);
-  if (!server) return "server did not start";
-  asio::io_context io;
-  tcp::socket socket(io);
-  error_code ec;
-  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()), ec);
-  if (ec) return "connect failed";
+  Connected c;
+  if (!connect_to(config, c)) return c.failure;
+  asio::io_context& io = c.io;
+  tcp::socket& socket = c.socket;
   ssl::context ctx(ssl::context::tls_client);
   ctx.set_verify_mode(ssl::verify_none);
   ssl::stream<tcp::socket&> tls(socket, ctx);
